@@ -1,0 +1,48 @@
+package dev.dbpromote.cli;
+
+import dev.dbpromote.config.Config;
+import dev.dbpromote.config.EnvironmentConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "check", description = "Validate dbpromote.yaml (keys, types, placeholders, values). Exit 0 when valid, 2 when not.")
+final class CheckCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    SharedOptions options;
+
+    CheckCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Config config = context.loadConfig(options);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("success", true);
+        summary.put("config", config.file().toString());
+        summary.put("app", config.app());
+        summary.put("source", config.source().kind().name().toLowerCase());
+        Map<String, String> envs = new LinkedHashMap<>();
+        for (Map.Entry<String, EnvironmentConfig> e : config.environments().entrySet()) {
+            EnvironmentConfig env = e.getValue();
+            envs.put(e.getKey(), env.database().strategy() + (env.database().ttl() != null ? ", ttl " + env.database().ttl() : "")
+                    + (env.isProtected() ? ", protected" : "")
+                    + (env.approvers().isEmpty() ? "" : ", approvers " + String.join(",", env.approvers())));
+        }
+        summary.put("environments", envs);
+        if (options.json()) {
+            context.out().println(dev.dbpromote.core.Json.write(summary));
+        } else {
+            context.out().println(config.file() + " is valid: app " + config.app() + ", source " + summary.get("source")
+                    + ", promote from " + config.promote().from());
+            envs.forEach((name, desc) -> context.out().println("  " + name + ": " + desc));
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.dbpromote.config;
+
+import dev.dbpromote.core.DbPromoteException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks what binding cannot: one source kind, known enum values, durations that parse, names that
+ * are usable. All problems are collected and reported together, each with its line.
+ */
+final class ConfigValidator {
+
+    private static final Pattern APP_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+    private static final Pattern ENV_NAME = Pattern.compile("[a-z][a-z0-9-]{0,19}");
+
+    private final Path file;
+    private final YamlLines lines;
+    private final List<String> problems = new ArrayList<>();
+
+    ConfigValidator(Path file, String text) {
+        this.file = file;
+        this.lines = YamlLines.of(text);
+    }
+
+    void validate(Config c) {
+        if (!APP_NAME.matcher(c.app()).matches()) {
+            problem("app", "app '" + c.app() + "' must be 1-40 lowercase letters, digits or '-', starting with a letter"
+                    + " (it becomes part of database, instance and namespace names)");
+        }
+        SourceConfig s = c.source();
+        int kinds = (s.rds() != null ? 1 : 0) + (s.aurora() != null ? 1 : 0) + (s.mysql() != null ? 1 : 0);
+        if (kinds != 1) {
+            problem("source", "source needs exactly one of 'rds', 'aurora' or 'mysql' (found " + kinds + ")");
+        }
+        credentials("source", s);
+        oneOf("migrations.format", c.migrations().format(), Set.of("auto", "flyway", "goose"));
+        oneOf("promote.from", c.promote().from(), Set.of("main", "pr"));
+        duration("promote.gateTimeout", c.promote().gateTimeout());
+        if (c.validate() != null) {
+            oneOf("validate.compare", c.validate().compare(), Set.of("source", "none"));
+        }
+        if (c.environments().isEmpty()) {
+            problem("environments", "at least one environment is needed (e.g. 'dev' with strategy: clone)");
+        }
+        for (Map.Entry<String, EnvironmentConfig> e : c.environments().entrySet()) {
+            String at = "environments." + e.getKey();
+            if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                problem(at, "environment name '" + e.getKey() + "' must be lowercase letters, digits or '-', starting with a letter");
+            }
+            DatabaseConfig db = e.getValue().database();
+            oneOf(at + ".database.strategy", db.strategy(), Set.of("clone", "in-place"));
+            if (db.ttl() != null) {
+                duration(at + ".database.ttl", db.ttl());
+            }
+            if (db.isClone() && e.getValue().isProtected()) {
+                problem(at + ".database.strategy", "a protected environment cannot use strategy: clone"
+                        + " (clones are deleted when they expire); use strategy: in-place");
+            }
+            if ("in-place".equals(db.strategy()) && db.host() == null && db.rds() == null && db.aurora() == null && db.mysql() == null) {
+                problem(at + ".database", "strategy: in-place needs where the database is: 'host' (and 'port'),"
+                        + " or 'rds: {instance: …}', or 'aurora: {cluster: …}'");
+            }
+            credentials(at + ".database", db);
+        }
+        if (!problems.isEmpty()) {
+            throw DbPromoteException.invalid(file + " has " + (problems.size() == 1 ? "a problem" : problems.size() + " problems")
+                    + ":\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    private void credentials(String at, CredentialsConfig c) {
+        if (c.passwordEnv() != null && c.passwordFile() != null) {
+            problem(at + ".passwordEnv", "give either passwordEnv or passwordFile, not both");
+        }
+        if (c.passwordEnv() != null && !c.passwordEnv().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            problem(at + ".passwordEnv", "passwordEnv is the NAME of an environment variable (like ORDERS_DB_PASSWORD),"
+                    + " not the password itself");
+        }
+    }
+
+    private void oneOf(String at, String value, Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            problem(at, "'" + value + "' is not valid for " + at + "; use one of " + new java.util.TreeSet<>(allowed));
+        }
+    }
+
+    private void duration(String at, String value) {
+        try {
+            Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            problem(at, e.getMessage());
+        }
+    }
+
+    private void problem(String path, String message) {
+        int line = lines.line(path);
+        problems.add((line > 0 ? "line " + line + ": " : "") + message);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.dbpromote.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An environment's database.
+ *
+ * <p>{@code strategy: clone} (dev): a per-PR copy of the source, made by the provider the source's
+ * kind selects, placed on {@code mysql} (MySQL-server provider; default: the source server), expiring
+ * after {@code ttl}. {@code strategy: in-place} (staging, production): an existing database, reached
+ * at {@code host}/{@code port} or through {@code rds}/{@code aurora}.
+ */
+public record DatabaseConfig(
+        String strategy,
+        String ttl,
+        String instanceClass,
+        String subnetGroup,
+        List<String> securityGroups,
+        String parameterGroup,
+        Map<String, String> mask,
+        SourceConfig.RdsSource rds,
+        SourceConfig.AuroraSource aurora,
+        MysqlServer mysql,
+        String host,
+        Integer port,
+        String database,
+        String user,
+        String passwordEnv,
+        String passwordFile,
+        Boolean snapshotBefore) implements CredentialsConfig {
+
+    public DatabaseConfig {
+        strategy = strategy == null ? "clone" : strategy;
+        securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
+        mask = mask == null ? Map.of() : Map.copyOf(mask);
+        snapshotBefore = snapshotBefore != null && snapshotBefore;
+    }
+
+    public boolean isClone() {
+        return "clone".equals(strategy);
+    }
+}

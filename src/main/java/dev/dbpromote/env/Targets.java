@@ -1,0 +1,60 @@
+package dev.dbpromote.env;
+
+import dev.dbpromote.config.Config;
+import dev.dbpromote.config.DatabaseConfig;
+import dev.dbpromote.config.EnvironmentConfig;
+import dev.dbpromote.core.DbPromoteException;
+import dev.dbpromote.db.ConnectionSpec;
+import dev.dbpromote.db.Passwords;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Which database a step works on: the environment record written by the clone step when there is one,
+ * otherwise the environment's in-place database from config.
+ */
+public final class Targets {
+
+    private final Config config;
+    private final EnvironmentStore store;
+    private final Function<String, String> environment;
+
+    public Targets(Config config, Function<String, String> environment) {
+        this.config = config;
+        this.store = new EnvironmentStore(config.stateDir());
+        this.environment = environment;
+    }
+
+    public ConnectionSpec connection(String envName, String pr) {
+        EnvironmentConfig env = config.environment(envName);
+        Optional<EnvironmentRecord> record = store.find(EnvironmentRecord.key(envName, pr));
+        if (record.isPresent()) {
+            EnvironmentRecord r = record.get();
+            return new ConnectionSpec(r.host(), r.port(), r.database(), r.user(), store.readCredential(r.credentialRef()));
+        }
+        DatabaseConfig db = env.database();
+        if (db.isClone()) {
+            throw DbPromoteException.invalid("Environment '" + envName + "'" + (pr == null ? "" : " for PR " + pr)
+                    + " has no database yet (strategy: clone, no record in " + store.recordFile(EnvironmentRecord.key(envName, pr))
+                    + "). Run 'dbpromote clone --env " + envName + (pr == null ? "" : " --pr " + pr) + "' first.");
+        }
+        String host = db.host() != null ? db.host() : db.mysql() != null ? db.mysql().host() : null;
+        if (host == null) {
+            throw DbPromoteException.invalid("Environment '" + envName + "' has no 'host' for its database. Set"
+                    + " environments." + envName + ".database.host (the RDS endpoint for an RDS instance).");
+        }
+        int port = db.port() != null ? db.port() : db.mysql() != null ? db.mysql().port() : 3306;
+        String database = db.database() != null ? db.database() : config.source().database();
+        String user = db.user() != null ? db.user() : config.source().user();
+        if (user == null) {
+            throw DbPromoteException.invalid("Environment '" + envName + "' has no database 'user'. Set environments."
+                    + envName + ".database.user.");
+        }
+        return new ConnectionSpec(host, port, database, user,
+                Passwords.resolve(db, environment, config.baseDir(), "environments." + envName + ".database"));
+    }
+
+    public EnvironmentStore store() {
+        return store;
+    }
+}
