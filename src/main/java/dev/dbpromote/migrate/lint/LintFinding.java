@@ -1,0 +1,21 @@
+package dev.dbpromote.migrate.lint;
+
+/**
+ * One lint finding.
+ *
+ * @param allowedReason the reason given in {@code -- dbpromote:allow}, or null when not allowed
+ */
+public record LintFinding(String rule, Severity severity, String file, int line, String statement, String message,
+        String allowedReason) {
+
+    /** Blocks a migrate: an error nobody allowed. */
+    public boolean blocking() {
+        return severity == Severity.ERROR && allowedReason == null;
+    }
+
+    /** {@code V3__x.sql:12: error drop-column: …} */
+    public String format() {
+        return file + ":" + line + ": " + severity.name().toLowerCase() + " " + rule + ": " + message
+                + (allowedReason != null ? " (allowed: " + allowedReason + ")" : "");
+    }
+}
