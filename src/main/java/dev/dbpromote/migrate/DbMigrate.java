@@ -43,10 +43,11 @@ public final class DbMigrate {
      * @param historyTable Flyway's history table name
      * @param target migrate up to this version (null: latest)
      * @param allowedRules lint rules allowed everywhere (config {@code migrations.allow})
+     * @param baselineVersion for a non-empty database without history: versions up to this one count as applied
      */
-    public record Options(String historyTable, String target, boolean dryRun, List<String> allowedRules) {
+    public record Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion) {
         public static Options defaults() {
-            return new Options("flyway_schema_history", null, false, List.of());
+            return new Options("flyway_schema_history", null, false, List.of(), null);
         }
     }
 
@@ -54,6 +55,7 @@ public final class DbMigrate {
     private final MigrationSet set;
     private final Options options;
     private final Progress progress;
+    private boolean adoptingGoose;
 
     public DbMigrate(ConnectionSpec target, MigrationSet set, Options options, Progress progress) {
         this.target = target;
@@ -67,6 +69,7 @@ public final class DbMigrate {
         try (Connection c = Jdbc.open(target)) {
             if (set.format() == MigrationFormat.GOOSE) {
                 gooseApplied = GooseLedger.applied(c);
+                adoptingGoose = !gooseApplied.isEmpty();
             }
             clearResumableFailures(c);
         } catch (SQLException e) {
@@ -195,6 +198,13 @@ public final class DbMigrate {
                 .validateOnMigrate(false)
                 .ignoreMigrationPatterns("*:pending")
                 .createSchemas(false);
+        if (adoptingGoose) {
+            // goose's history is the truth: start ours empty (baseline 0) and adopt each goose version.
+            config.baselineOnMigrate(true).baselineVersion("0").baselineDescription("adopted from goose_db_version");
+        } else if (options.baselineVersion() != null) {
+            config.baselineOnMigrate(true).baselineVersion(options.baselineVersion())
+                    .baselineDescription("existing schema, baseline from dbpromote.yaml");
+        }
         if (options.target() != null) {
             try {
                 config.target(MigrationVersion.fromVersion(options.target()));
@@ -269,6 +279,13 @@ public final class DbMigrate {
     }
 
     private DbPromoteException classify(FlywayException e) {
+        if (e.getMessage() != null && e.getMessage().contains("but no schema history table")) {
+            return DbPromoteException.invalid(target.describe() + " already has tables but no migration history ("
+                    + options.historyTable() + "). If its schema came from earlier migrations run by other means, set"
+                    + " migrations.baselineVersion in dbpromote.yaml to the last version it already has (those are then"
+                    + " recorded, not run); if goose manages it, keep goose_db_version and its files in goose format;"
+                    + " if the history table has another name, set migrations.table.", e);
+        }
         Throwable t = e;
         while (t != null) {
             if (t instanceof SQLException sql) {
