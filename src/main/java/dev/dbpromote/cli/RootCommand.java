@@ -9,6 +9,8 @@ import picocli.CommandLine.Spec;
                 "promoted dev -> staging -> production."},
         subcommands = {
                 CheckCommand.class,
+                LintCommand.class,
+                MigrateCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success",

@@ -65,10 +65,13 @@ public final class ConfigLoader {
                     + " (see README: 'dbpromote.yaml').");
         }
         Config config;
+        YamlLines lines = YamlLines.of(text);
         try {
-            config = mapper().readValue(text, Config.class);
+            ObjectMapper mapper = mapper();
+            UnknownKeys.check(mapper.readTree(text), Config.class, lines, file);
+            config = mapper.readValue(text, Config.class);
         } catch (JsonProcessingException e) {
-            throw DbPromoteException.invalid(describe(file, e, YamlLines.of(text)), e);
+            throw DbPromoteException.invalid(describe(file, e, lines), e);
         }
         config = config.withFile(file);
         new ConfigValidator(file, text).validate(config);

@@ -60,8 +60,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             db.start();
             // mariadb-install-db gives root@localhost unix_socket auth only; allow password auth (empty
             // password, loopback only) so JDBC over TCP works as it would against RDS.
+            // Anonymous users (''@'localhost') would shadow every 'user'@'%' connecting over loopback, as on
+            // a fresh MySQL install; RDS has none, so neither do we.
             db.run("ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('') OR unix_socket;"
-                    + " FLUSH PRIVILEGES;");
+                    + " DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;");
             return new EmbeddedMariaDb(db, home, port);
         } catch (IOException e) {
             deleteTree(home);

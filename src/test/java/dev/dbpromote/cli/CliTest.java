@@ -1,0 +1,59 @@
+package dev.dbpromote.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbpromote.testing.CliRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpListsCommandsAndExitCodes() {
+        CliRun.Result r = CliRun.in(dir).run("--help");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().contains("migrate") && r.out().contains("lint") && r.out().contains("check"), r.out());
+        assertTrue(r.out().contains("2  invalid input or config"), r.out());
+    }
+
+    @Test
+    void versionAndUnknownCommand() {
+        assertTrue(CliRun.in(dir).run("--version").out().startsWith("dbpromote "));
+        CliRun.Result r = CliRun.in(dir).run("migrat");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("migrate"), "suggests the closest command: " + r.err());
+    }
+
+    @Test
+    void checkValidatesConfigAndSummarises() throws IOException {
+        Files.writeString(dir.resolve("dbpromote.yaml"), """
+                app: orders
+                source: {mysql: {host: db}, database: orders}
+                environments:
+                  dev: {database: {strategy: clone, ttl: 72h}}
+                  production: {protected: true, database: {strategy: in-place, host: prod}, approvers: [release-managers]}
+                """);
+        CliRun.Result ok = CliRun.in(dir).run("check");
+        assertEquals(0, ok.exitCode(), ok.toString());
+        assertTrue(ok.out().contains("production: in-place, protected, approvers release-managers"), ok.out());
+
+        Files.writeString(dir.resolve("dbpromote.yaml"), "app: orders\nsorce: {mysql: {host: db}}\n");
+        CliRun.Result bad = CliRun.in(dir).run("check");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("unknown key 'sorce' at line 2") && bad.err().contains("did you mean 'source'?"), bad.err());
+    }
+
+    @Test
+    void jsonOutputOnErrorsToo() {
+        CliRun.Result r = CliRun.in(dir).run("check", "--output", "json");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.out().contains("\"success\" : false") && r.out().contains("\"exitCode\" : 2"), r.out());
+    }
+}
