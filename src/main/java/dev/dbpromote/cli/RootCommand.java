@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
                 CheckCommand.class,
                 LintCommand.class,
                 MigrateCommand.class,
+                DemoCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success",

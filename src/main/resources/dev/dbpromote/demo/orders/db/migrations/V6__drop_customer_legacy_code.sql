@@ -1,0 +1,2 @@
+-- dbpromote:allow drop-column legacy_code has been unused since the 2025-03 release (ORD-812)
+ALTER TABLE customers DROP COLUMN legacy_code;
