@@ -28,12 +28,24 @@ final class CheckCommand implements Callable<Integer> {
         summary.put("config", config.file().toString());
         summary.put("app", config.app());
         summary.put("source", config.source().kind().name().toLowerCase());
-        Map<String, String> envs = new LinkedHashMap<>();
+        // What the Jenkins pipeline needs to lay out its stages and gates, in config order.
+        summary.put("promote", Map.of("from", config.promote().from(), "gateTimeout", config.promote().gateTimeout()));
+        Map<String, Object> envs = new LinkedHashMap<>();
         for (Map.Entry<String, EnvironmentConfig> e : config.environments().entrySet()) {
             EnvironmentConfig env = e.getValue();
-            envs.put(e.getKey(), env.database().strategy() + (env.database().ttl() != null ? ", ttl " + env.database().ttl() : "")
-                    + (env.isProtected() ? ", protected" : "")
-                    + (env.approvers().isEmpty() ? "" : ", approvers " + String.join(",", env.approvers())));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("strategy", env.database().strategy());
+            if (env.database().ttl() != null) {
+                m.put("ttl", env.database().ttl());
+            }
+            m.put("protected", env.isProtected());
+            m.put("snapshotBefore", env.database().snapshotBefore());
+            m.put("approvers", env.approvers());
+            if (env.namespace() != null) {
+                m.put("namespace", env.namespace());
+            }
+            m.put("warnOnly", env.warnOnly());
+            envs.put(e.getKey(), m);
         }
         summary.put("environments", envs);
         if (options.json()) {
@@ -41,7 +53,10 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             context.out().println(config.file() + " is valid: app " + config.app() + ", source " + summary.get("source")
                     + ", promote from " + config.promote().from());
-            envs.forEach((name, desc) -> context.out().println("  " + name + ": " + desc));
+            config.environments().forEach((name, env) -> context.out().println("  " + name + ": " + env.database().strategy()
+                    + (env.database().ttl() != null ? ", ttl " + env.database().ttl() : "")
+                    + (env.isProtected() ? ", protected" : "")
+                    + (env.approvers().isEmpty() ? "" : ", approvers " + String.join(",", env.approvers()))));
         }
         return ExitCode.OK;
     }

@@ -43,6 +43,9 @@ class CliTest {
         CliRun.Result ok = CliRun.in(dir).run("check");
         assertEquals(0, ok.exitCode(), ok.toString());
         assertTrue(ok.out().contains("production: in-place, protected, approvers release-managers"), ok.out());
+        CliRun.Result json = CliRun.in(dir).run("check", "--output", "json");
+        assertTrue(json.out().contains("\"from\" : \"main\"") && json.out().contains("\"approvers\" : [ \"release-managers\" ]"),
+                json.out());
 
         Files.writeString(dir.resolve("dbpromote.yaml"), "app: orders\nsorce: {mysql: {host: db}}\n");
         CliRun.Result bad = CliRun.in(dir).run("check");
