@@ -40,16 +40,29 @@ final class MigrateCommand implements Callable<Integer> {
         this.context = context;
     }
 
+    /** What every migrate subcommand starts from: config, migrations, the environment's database. */
+    record Setup(Config config, MigrationSet set, ConnectionSpec db, String envKey) {
+        static Setup of(CliContext context, SharedOptions options) {
+            String env = options.requireEnv();
+            String pr = options.pr();
+            Config config = context.loadConfig(options);
+            config.environment(env);
+            MigrationSet set = Migrations.scan(config);
+            ConnectionSpec db = new Targets(config, context.environment()).connection(env, pr);
+            return new Setup(config, set, db, EnvironmentRecord.key(env, pr));
+        }
+
+        DbMigrate migrator(String target, boolean dryRun, CliContext context) {
+            return new DbMigrate(db, set, Migrations.options(config, target, dryRun), context.progress());
+        }
+    }
+
     @Override
     public Integer call() {
-        String env = options.requireEnv();
-        String pr = options.pr();
-        Config config = context.loadConfig(options);
-        config.environment(env);
-        MigrationSet set = Migrations.scan(config);
-        ConnectionSpec db = new Targets(config, context.environment()).connection(env, pr);
-        MigrateResult result = new DbMigrate(db, set, Migrations.options(config, target, options.dryRun()), context.progress()).migrate();
-        String key = EnvironmentRecord.key(env, pr);
+        Setup setup = Setup.of(context, options);
+        Config config = setup.config();
+        MigrateResult result = setup.migrator(target, options.dryRun(), context).migrate();
+        String key = setup.envKey();
         List<Path> files = MigrateReports.writeMigrate(config.stateDir(), key, result);
         recordVersion(config, key, result);
         if (options.json()) {
@@ -114,11 +127,7 @@ final class MigrateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            String env = options.requireEnv();
-            Config config = context.loadConfig(options);
-            MigrationSet set = Migrations.scan(config);
-            ConnectionSpec db = new Targets(config, context.environment()).connection(env, options.pr());
-            InfoResult info = new DbMigrate(db, set, Migrations.options(config, null, false), context.progress()).info();
+            InfoResult info = Setup.of(context, options).migrator(null, false, context).info();
             if (options.json()) {
                 context.out().println(Json.write(info));
                 return ExitCode.OK;
@@ -150,11 +159,9 @@ final class MigrateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            String env = options.requireEnv();
-            Config config = context.loadConfig(options);
-            MigrationSet set = Migrations.scan(config);
-            ConnectionSpec db = new Targets(config, context.environment()).connection(env, options.pr());
-            List<String> cleared = new DbMigrate(db, set, Migrations.options(config, null, false), context.progress()).repair();
+            Setup setup = Setup.of(context, options);
+            ConnectionSpec db = setup.db();
+            List<String> cleared = setup.migrator(null, false, context).repair();
             if (options.json()) {
                 context.out().println(Json.write(Map.of("success", true, "cleared", cleared)));
             } else {
