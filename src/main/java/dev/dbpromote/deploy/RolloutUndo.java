@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * {@code kubectl rollout undo deployment/NAME} (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go,
  * DeploymentRollbacker with toRevision 0): find the Deployment's ReplicaSets (controller owner = this
  * Deployment), take the one with the highest {@code deployment.kubernetes.io/revision} below the
- * current one, and JSON-patch the Deployment's {@code /spec/template} back to its pod template (without
+ * current one, and JSON-patch the Deployment (replace the template, add = set the annotations even when the map is absent)'s {@code /spec/template} back to its pod template (without
  * the {@code pod-template-hash} label) and its annotations, so the Deployment controller rolls to it
  * as a new revision.
  */
@@ -94,7 +94,7 @@ final class RolloutUndo {
         }
         List<Map<String, Object>> patch = List.of(
                 Map.of("op", "replace", "path", "/spec/template", "value", template),
-                Map.of("op", "replace", "path", "/metadata/annotations", "value", annotations));
+                Map.of("op", "add", "path", "/metadata/annotations", "value", annotations));
         String json = c.client().getJSON().serialize(patch);
         KubernetesApiResponse<DynamicKubernetesObject> r;
         try {
