@@ -33,6 +33,10 @@ final class DeployCommand implements Callable<Integer> {
             description = "The build's image, name@sha256:<digest> (or name:tag, resolved once). Default: the one recorded for this environment.")
     String image;
 
+    @Option(names = "--image-from", paramLabel = "ENVKEY",
+            description = "Deploy the image digest recorded by an earlier environment's deploy, e.g. dev-pr-42.")
+    String imageFrom;
+
     @Option(names = "--force-conflicts", description = "Take over fields another field manager owns (server-side apply force).")
     boolean forceConflicts;
 
@@ -55,7 +59,11 @@ final class DeployCommand implements Callable<Integer> {
                 throw DbPromoteException.invalid("--timeout: " + e.getMessage());
             }
         }
-        DeployRequest request = new DeployRequest(env, options.pr(), image, options.dryRun(), forceConflicts, wait);
+        if (image != null && imageFrom != null) {
+            throw DbPromoteException.invalid("Give either --image or --image-from, not both.");
+        }
+        String img = imageFrom != null ? K8sDeploy.recordedImage(config, imageFrom) : image;
+        DeployRequest request = new DeployRequest(env, options.pr(), img, options.dryRun(), forceConflicts, wait);
         K8sDeploy deploy = new K8sDeploy(config, context.environment(), context.progress(),
                 () -> KubeAccess.connect(config, context.environment()), new RegistryDigestResolver());
         DeployResult result;

@@ -191,6 +191,29 @@ public final class K8sDeploy {
         Json.write(file, result);
     }
 
+    /**
+     * Plan mode as one call, no cluster and no registry look-up (what {@code dbpromote demo} runs):
+     * renders to {@code .dbpromote/deploy/<envKey>/}, writes {@code .dbpromote/reports/deploy-<envKey>.json}
+     * and returns the summary in {@link DeployResult#objects()}.
+     */
+    public static DeployResult plan(Config config, Function<String, String> environment, Progress progress,
+            String env, String pr, String image) {
+        return new K8sDeploy(config, environment, progress, () -> {
+            throw new IllegalStateException("plan mode does not use a cluster");
+        }, null).planOnly(DeployRequest.plan(env, pr, image));
+    }
+
+    /**
+     * The image digest an earlier deploy recorded for {@code envKey} ({@code dev-pr-42}), for promoting
+     * exactly that build to the next environment.
+     */
+    public static String recordedImage(Config config, String envKey) {
+        return new EnvironmentStore(config.stateDir()).find(envKey).map(r -> r.attributes().get("image"))
+                .orElseThrow(() -> dev.dbpromote.core.DbPromoteException.invalid("No image is recorded for " + envKey
+                        + " (" + new EnvironmentStore(config.stateDir()).recordFile(envKey) + "). Deploy there first,"
+                        + " or pass --image."));
+    }
+
     /** Plan mode without a cluster: render, summarise, write the report. */
     public DeployResult planOnly(DeployRequest request) {
         DeployPlan plan = new DeployPlanner(config, environment, progress, resolver).plan(request);

@@ -78,7 +78,7 @@ final class DeployFixture {
               name: orders-config
             data:
               env: ${ENV}
-              pr: "${PR}"
+              pr: "${PR:-none}"
             """;
 
     private DeployFixture() {

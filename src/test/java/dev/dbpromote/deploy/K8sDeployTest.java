@@ -270,6 +270,29 @@ class K8sDeployTest {
     }
 
     @Test
+    void theCliExitsOneOnAFailedRolloutAndTheNextEnvironmentReusesTheRecordedDigest() throws Exception {
+        stubAllApplies("fieldManager=dbpromote");
+        seedDeployment(DeployFixture.IMAGE);
+        writeStatus(new DeploymentStatusBuilder().withObservedGeneration(generation()).withConditions(new DeploymentConditionBuilder()
+                .withType("Progressing").withStatus("False").withReason("ProgressDeadlineExceeded").build()).build());
+        CliRun.Result failed = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE);
+        assertEquals(1, failed.exitCode(), failed.toString());
+        assertTrue(failed.out().contains("failed-first-deploy (FAILED)"), failed.out());
+        assertTrue(failed.err().contains("exceeded its progress deadline"), failed.err());
+
+        new EnvironmentStore(dir.resolve(".dbpromote")).save(new EnvironmentStore(dir.resolve(".dbpromote")).find("dev-pr-42")
+                .orElseThrow().withAttribute("image", DeployFixture.IMAGE));
+        CliRun.Result promoted = CliRun.in(dir).run("deploy", "--env", "production", "--image-from", "dev-pr-42", "--dry-run",
+                "--config", "dbpromote.yaml");
+        // The point here is which image production would get: rendered before any cluster call.
+        assertTrue(Files.readString(dir.resolve(".dbpromote/deploy/production/05-deployment-orders.yaml"))
+                .contains("image: " + DeployFixture.IMAGE), promoted.toString());
+        CliRun.Result none = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image-from", "staging", "--dry-run");
+        assertEquals(2, none.exitCode());
+        assertTrue(none.err().contains("No image is recorded for staging"), none.err());
+    }
+
+    @Test
     void forbiddenAndUnauthorizedNameTheContextAndThePermission() throws Exception {
         kube.server.expect().get().withPath("/api/v1/namespaces/" + NS).andReturn(403, """
                 {"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,
