@@ -67,8 +67,9 @@ final class DeployCommand implements Callable<Integer> {
         K8sDeploy deploy = new K8sDeploy(config, context.environment(), context.progress(),
                 () -> KubeAccess.connect(config, context.environment()), new RegistryDigestResolver());
         DeployResult result;
-        if (options.dryRun() && !hasClusterAccess(config)) {
-            context.progress().line("No cluster access configured: plan only (no server-side dry run)");
+        String noCluster = options.dryRun() ? noClusterAccess(config) : null;
+        if (noCluster != null) {
+            context.progress().line("Plan only, no server-side dry run: " + noCluster);
             result = deploy.planOnly(request);
         } else {
             result = deploy.run(request);
@@ -77,12 +78,13 @@ final class DeployCommand implements Callable<Integer> {
         return result.success() ? ExitCode.OK : ExitCode.FOUND_PROBLEM;
     }
 
-    private boolean hasClusterAccess(Config config) {
+    /** Why there is no cluster to dry-run against, or null when there is one. */
+    private String noClusterAccess(Config config) {
         try {
             KubeAccess.connect(config, context.environment());
-            return true;
+            return null;
         } catch (DbPromoteException e) {
-            return false;
+            return e.getMessage();
         }
     }
 

@@ -93,6 +93,10 @@ final class KubeApplier {
         if (!r.isSuccess()) {
             DbPromoteException e = KubeErrors.of(c, r.getHttpStatusCode(), r.getStatus(), "patch", m.group(), plural,
                     m.namespace(), m.name());
+            if (dbPassword != null && !dbPassword.isEmpty() && e.getMessage().contains(dbPassword.reveal())) {
+                // A validation message may quote a field's value; the DB password is never echoed.
+                e = new DbPromoteException(e.kind(), e.getMessage().replace(dbPassword.reveal(), Secret.MASK));
+            }
             throw e.kind() == DbPromoteException.Kind.INVALID_INPUT && r.getHttpStatusCode() != 401 && r.getHttpStatusCode() != 403
                     ? new DbPromoteException(e.kind(), m.source() + ": " + e.getMessage()) : e;
         }

@@ -311,6 +311,19 @@ class K8sDeployTest {
     }
 
     @Test
+    void aRejectedDbSecretNeverEchoesThePassword() throws Exception {
+        kube.stubApply("/api/v1/namespaces/" + NS, "fieldManager=dbpromote", "Namespace");
+        kube.server.expect().patch().withPath("/api/v1/namespaces/" + NS + "/secrets/orders-db?fieldManager=dbpromote")
+                .andReturn(422, "{\"kind\":\"Status\",\"code\":422,\"message\":\"Secret \\\"orders-db\\\" is invalid: stringData[password]: Invalid value: \\\""
+                        + DeployFixture.PASSWORD + "\\\"\"}").always();
+        CliRun.Result r = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("Invalid value") && r.err().contains("******"), r.err());
+        assertFalse(r.err().contains(DeployFixture.PASSWORD) || r.out().contains(DeployFixture.PASSWORD), r.err());
+        assertFalse(DeployFixture.workspaceText(dir).contains(DeployFixture.PASSWORD));
+    }
+
+    @Test
     void anUnreachableApiServerIsAnExternalFailure() throws Exception {
         KubeMock.kubeconfig(dir, "http://127.0.0.1:1");
         CliRun.Result r = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE);
