@@ -106,8 +106,7 @@ public final class K8sDeploy {
         Instant deadline = Instant.now().plus(timeout);
         for (Manifest w : plan.workloads()) {
             progress.line("Waiting for %s rollout (timeout %s)", w.id(), Durations.format(timeout));
-            Duration left = Duration.between(Instant.now(), deadline);
-            RolloutStatus s = waiter.await(w, left.isNegative() ? Duration.ZERO : left);
+            RolloutStatus s = waiter.await(w, deadline, timeout);
             rollouts.add(new DeployResult.Rollout(w.id(), s.state().name().toLowerCase(), s.message(), null));
             if (s.state() == RolloutStatus.State.FAILED) {
                 failed.add(w);
@@ -136,13 +135,8 @@ public final class K8sDeploy {
                 after.add(r);
                 continue;
             }
-            if (!w.kind().equals("Deployment")) {
-                warnings.add(w.id() + " failed and was left as is: dbpromote undoes Deployments only"
-                        + " (kubectl rollout undo statefulset uses ControllerRevisions, not supported yet).");
-                after.add(r);
-                continue;
-            }
-            Optional<Long> revision = undo.undo(w.namespace(), w.name());
+            Optional<Long> revision = w.kind().equals("StatefulSet") ? undo.undoStatefulSet(w.namespace(), w.name())
+                    : undo.undo(w.namespace(), w.name());
             if (revision.isEmpty()) {
                 warnings.add(w.id() + " has no previous revision (first deploy): left in place for inspection"
                         + " (kubectl -n " + w.namespace() + " describe deployment " + w.name() + ").");

@@ -110,6 +110,50 @@ final class RolloutUndo {
         return Optional.of(revision(rs));
     }
 
+    /**
+     * {@code kubectl rollout undo statefulset/NAME} (StatefulSetRollbacker, toRevision 0): the
+     * StatefulSet's ControllerRevisions sorted by revision, the second newest one, and its {@code data}
+     * (a strategic merge patch of the pod template) patched onto the StatefulSet.
+     *
+     * @return the revision rolled back to, or empty when there is no earlier one
+     */
+    Optional<Long> undoStatefulSet(String namespace, String name) {
+        AppsV1Api apps = new AppsV1Api(c.client());
+        List<io.kubernetes.client.openapi.models.V1ControllerRevision> history;
+        try {
+            var sts = apps.readNamespacedStatefulSet(name, namespace).execute();
+            String selector = sts.getSpec().getSelector().getMatchLabels() == null ? null
+                    : sts.getSpec().getSelector().getMatchLabels().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+            String uid = sts.getMetadata().getUid();
+            history = apps.listNamespacedControllerRevision(namespace).labelSelector(selector).execute().getItems().stream()
+                    .filter(cr -> cr.getMetadata().getOwnerReferences() != null && cr.getMetadata().getOwnerReferences().stream()
+                            .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid != null && uid.equals(o.getUid())))
+                    .sorted((a, b) -> Long.compare(a.getRevision(), b.getRevision()))
+                    .toList();
+        } catch (ApiException e) {
+            throw KubeErrors.of(c, e, "list", "apps", "controllerrevisions", namespace, null);
+        }
+        if (history.size() <= 1) {
+            return Optional.empty();
+        }
+        var previous = history.get(history.size() - 2);
+        String json = c.client().getJSON().serialize(previous.getData());
+        KubernetesApiResponse<DynamicKubernetesObject> r;
+        try {
+            r = new DynamicKubernetesApi("apps", "v1", "statefulsets", c.client())
+                    .patch(namespace, name, V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, new V1Patch(json));
+        } catch (RuntimeException e) {
+            throw KubeErrors.of(c, 0, null, e, "patch", "apps", "statefulsets", namespace, name);
+        }
+        if (!r.isSuccess()) {
+            throw KubeErrors.of(c, r.getHttpStatusCode(), r.getStatus(), "patch", "apps", "statefulsets", namespace, name);
+        }
+        progress.line("  rolled back statefulset/%s to revision %d (its ControllerRevision, as 'kubectl rollout undo' does)",
+                name, previous.getRevision());
+        return Optional.of(previous.getRevision());
+    }
+
     private static boolean controlledBy(V1ReplicaSet rs, String uid) {
         List<V1OwnerReference> refs = rs.getMetadata().getOwnerReferences();
         return refs != null && refs.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid != null && uid.equals(o.getUid()));

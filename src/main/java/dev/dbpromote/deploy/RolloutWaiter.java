@@ -29,7 +29,11 @@ final class RolloutWaiter {
     }
 
     RolloutStatus await(Manifest workload, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
+        return await(workload, Instant.now().plus(timeout), timeout);
+    }
+
+    /** @param deadline shared by all workloads of one deploy; {@code timeout} is the figure named in messages */
+    RolloutStatus await(Manifest workload, Instant deadline, Duration timeout) {
         long interval = 500;
         String last = null;
         while (true) {

@@ -93,10 +93,18 @@ class K8sDeployTest {
     }
 
     private DeployResult deploy(dev.dbpromote.core.Progress progress, RolloutWaiter.Sleeper controller, boolean force) {
+        return deploy(progress, controller, force, Duration.ofMinutes(1));
+    }
+
+    private DeployResult deploy(List<String> progress, RolloutWaiter.Sleeper controller, boolean force, Duration timeout) {
+        return deploy((dev.dbpromote.core.Progress) progress::add, controller, force, timeout);
+    }
+
+    private DeployResult deploy(dev.dbpromote.core.Progress progress, RolloutWaiter.Sleeper controller, boolean force, Duration timeout) {
         Config config = new ConfigLoader(Map.<String, String>of()::get).load(dir.resolve("dbpromote.yaml"));
         return new K8sDeploy(config, Map.<String, String>of()::get, progress,
                 () -> KubeAccess.connect(config, Map.<String, String>of()::get), DigestResolver.none(), controller)
-                .run(new DeployRequest("dev", "42", DeployFixture.IMAGE, false, force, Duration.ofMinutes(1)));
+                .run(new DeployRequest("dev", "42", DeployFixture.IMAGE, false, force, timeout));
     }
 
     @Test
@@ -212,6 +220,72 @@ class K8sDeployTest {
         assertEquals("/apis/apps/v1/namespaces/" + NS + "/deployments/orders", undo.getPath());
         assertNull(new EnvironmentStore(dir.resolve(".dbpromote")).find("dev-pr-42").orElseThrow().attributes().get("image"),
                 "a failed deploy records nothing");
+    }
+
+    @Test
+    void aStatefulSetThatDoesNotBecomeReadyIsUndoneToItsPreviousControllerRevision() throws Exception {
+        Files.writeString(dir.resolve("deploy/k8s/cache.yaml"), """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: cache}
+                spec:
+                  replicas: 3
+                  serviceName: cache
+                  selector: {matchLabels: {app: cache}}
+                  template:
+                    metadata: {labels: {app: cache}}
+                    spec:
+                      containers: [{name: cache, image: "${IMAGE}"}]
+                """);
+        stubAllApplies("fieldManager=dbpromote");
+        kube.stubApply("/apis/apps/v1/namespaces/" + NS + "/statefulsets/cache", "fieldManager=dbpromote", "StatefulSet");
+        seedDeployment(DeployFixture.IMAGE);
+        writeStatus(new DeploymentStatusBuilder().withObservedGeneration(generation()).withReplicas(2).withUpdatedReplicas(2)
+                .withAvailableReplicas(2).build());
+        var sts = kube.fabric8.apps().statefulSets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+                .withNewMetadata().withName("cache").withNamespace(NS).endMetadata()
+                .withNewSpec().withReplicas(3).withServiceName("cache").withNewSelector().addToMatchLabels("app", "cache").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "cache").endMetadata()
+                .withNewSpec().addNewContainer().withName("cache").withImage(DeployFixture.IMAGE).endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        for (long rev = 1; rev <= 2; rev++) {
+            String image = rev == 1 ? OLD_IMAGE : DeployFixture.IMAGE;
+            kube.fabric8.apps().controllerRevisions().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder()
+                    .withNewMetadata().withName("cache-r" + rev).withNamespace(NS).addToLabels("app", "cache")
+                    .addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet").withName("cache")
+                    .withUid(sts.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
+                    .withRevision(rev)
+                    .withData(Map.of("spec", Map.of("template", Map.of("$patch", "replace", "metadata", Map.of("labels", Map.of("app", "cache")),
+                            "spec", Map.of("containers", List.of(Map.of("name", "cache", "image", image)))))))
+                    .build()).create();
+        }
+        kube.server.expect().patch().withPath("/apis/apps/v1/namespaces/" + NS + "/statefulsets/cache")
+                .andReturn(200, "{\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"metadata\":{\"name\":\"cache\"}}").always();
+
+        List<RecordedRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DeployResult r = deploy(new java.util.ArrayList<>(), millis -> {
+            Thread.sleep(Math.min(millis, 100));
+            seen.addAll(kube.requests());
+            var current = kube.fabric8.apps().statefulSets().inNamespace(NS).withName("cache").get();
+            boolean undone = seen.stream().anyMatch(q -> "application/strategic-merge-patch+json".equals(q.getHeader("Content-Type")));
+            current.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                    .withObservedGeneration(current.getMetadata().getGeneration()).withReplicas(3)
+                    .withReadyReplicas(undone ? 3 : 1).withCurrentReplicas(3).withCurrentRevision("cache-r1")
+                    .withUpdateRevision("cache-r1").build());
+            kube.fabric8.apps().statefulSets().inNamespace(NS).resource(current).updateStatus();
+        }, false, Duration.ofSeconds(2));
+
+        assertFalse(r.success());
+        assertEquals("rolled-back", r.outcome());
+        DeployResult.Rollout cache = r.rollouts().stream().filter(x -> x.workload().equals("StatefulSet/cache")).findFirst().orElseThrow();
+        assertEquals(1L, cache.rolledBackTo());
+        assertTrue(cache.message().contains("did not finish rolling out within 2s") && cache.message().contains("Waiting for 2 pods to be ready"),
+                cache.message());
+        seen.addAll(kube.requests());
+        RecordedRequest smp = seen.stream().filter(q -> "application/strategic-merge-patch+json".equals(q.getHeader("Content-Type")))
+                .findFirst().orElseThrow();
+        String body = smp.getUtf8Body(); // reading consumes the buffer
+        assertTrue(body.contains(OLD_IMAGE) && body.contains("$patch"), body);
     }
 
     @Test
