@@ -191,23 +191,22 @@ public final class DeployPlanner {
 
     /** {@code environments.<env>.namespace} with PR/APP/ENV filled in; default {@code <app>-pr-<pr>} or {@code <app>-<env>}. */
     public static String namespaceFor(Config config, String env, String pr) {
-        DeployRequest request = new DeployRequest(env, pr, null, true, false, null);
         EnvironmentConfig envConfig = config.environment(env);
         String template = envConfig.namespace() != null ? envConfig.namespace()
-                : request.pr() != null ? "${APP}-pr-${PR}" : "${APP}-${ENV}";
+                : pr != null ? "${APP}-pr-${PR}" : "${APP}-${ENV}";
         Map<String, String> values = new TreeMap<>();
         values.put("APP", config.app());
-        values.put("ENV", request.env());
-        if (request.pr() != null) {
-            values.put("PR", request.pr());
+        values.put("ENV", env);
+        if (pr != null) {
+            values.put("PR", pr);
         }
-        if (request.pr() == null && template.contains("${PR}")) {
-            throw DbPromoteException.invalid("environments." + request.env() + ".namespace is '" + template
+        if (pr == null && template.contains("${PR}")) {
+            throw DbPromoteException.invalid("environments." + env + ".namespace is '" + template
                     + "', which needs a pull request number. Pass --pr N.");
         }
-        String ns = Placeholders.resolveRuntime(template, values, "environments." + request.env() + ".namespace");
+        String ns = Placeholders.resolveRuntime(template, values, "environments." + env + ".namespace");
         if (!DNS_LABEL.matcher(ns).matches()) {
-            throw DbPromoteException.invalid("Namespace '" + ns + "' (environments." + request.env() + ".namespace) is not a"
+            throw DbPromoteException.invalid("Namespace '" + ns + "' (environments." + env + ".namespace) is not a"
                     + " valid Kubernetes namespace name: lowercase letters, digits and '-', at most 63, starting and"
                     + " ending with a letter or digit.");
         }

@@ -99,6 +99,11 @@ public final class ManifestLoader {
         if (line.stripLeading().startsWith("#")) {
             return line;
         }
+        if (!values.containsKey("PR") && line.contains("${PR}")) {
+            problems.add(file + ":" + lineNr + ": ${PR} has no value: this deploy has no --pr (a fixed environment)."
+                    + " Pass --pr N, or give a default: ${PR:-none}.");
+            return line.replace("${", "$_{");
+        }
         try {
             return Placeholders.resolveRuntime(line, values, file + ":" + lineNr);
         } catch (DbPromoteException e) {

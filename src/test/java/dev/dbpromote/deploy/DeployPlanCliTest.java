@@ -129,6 +129,15 @@ class DeployPlanCliTest {
     }
 
     @Test
+    void prInAManifestOfAFixedEnvironmentSaysHowToFixIt() throws Exception {
+        DeployFixture.repo(dir);
+        Files.writeString(dir.resolve("deploy/k8s/z.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {pr: \"${PR}\"}\n");
+        CliRun.Result r = CliRun.in(dir).env("ORDERS_DB_PASSWORD", "x").run("deploy", "--env", "production", "--image", DeployFixture.IMAGE, "--dry-run");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("deploy/k8s/z.yaml:4: ${PR} has no value") && r.err().contains("${PR:-none}"), r.err());
+    }
+
+    @Test
     void planBeforeCloneWarnsAndLeavesTheSecretOut() throws Exception {
         DeployFixture.repo(dir);
         CliRun.Result r = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE, "--dry-run");

@@ -19,9 +19,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -292,7 +289,6 @@ class K8sDeployTest {
     void aFailedFirstDeployIsLeftForInspectionAndExitsOne() throws Exception {
         stubAllApplies("fieldManager=dbpromote");
         seedDeployment(DeployFixture.IMAGE);
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
         List<String> progress = new java.util.ArrayList<>();
         DeployResult r = deploy(progress, millis -> writeStatus(new DeploymentStatusBuilder().withObservedGeneration(generation())
                 .withConditions(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
@@ -301,7 +297,6 @@ class K8sDeployTest {
         assertEquals("failed-first-deploy", r.outcome());
         assertTrue(String.join("\n", r.warnings()).contains("no previous revision (first deploy): left in place"), r.warnings().toString());
         assertEquals(DeployFixture.IMAGE, currentImage());
-        assertNotNull(sink);
     }
 
     @Test
@@ -398,6 +393,54 @@ class K8sDeployTest {
     }
 
     @Test
+    void aFieldOwnershipConflictSuggestsForceConflicts() throws Exception {
+        kube.stubApply("/api/v1/namespaces/" + NS, "fieldManager=dbpromote", "Namespace");
+        kube.stubApply("/api/v1/namespaces/" + NS + "/secrets/orders-db", "fieldManager=dbpromote", "Secret");
+        kube.server.expect().patch().withPath("/api/v1/namespaces/" + NS + "/configmaps/orders-config?fieldManager=dbpromote")
+                .andReturn(409, "{\"kind\":\"Status\",\"code\":409,\"reason\":\"Conflict\",\"message\":\"Apply failed with 1 conflict:"
+                        + " conflict with \\\"kubectl-edit\\\": .data.env\"}").always();
+        CliRun.Result r = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("deploy/k8s/config.yml:1") && r.err().contains("conflict with \"kubectl-edit\"")
+                && r.err().contains("--force-conflicts"), r.err());
+    }
+
+    @Test
+    void aProtectedEnvironmentsNamespaceIsNeverDestroyed() throws Exception {
+        kube.fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("orders")
+                .addToLabels("app.kubernetes.io/managed-by", "dbpromote").addToLabels("dbpromote/app", "orders").endMetadata().build()).create();
+        CliRun.Result r = CliRun.in(dir).run("deploy", "destroy", "--env", "production");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("protected"), r.err());
+        assertNotNull(kube.fabric8.namespaces().withName("orders").get());
+    }
+
+    @Test
+    void theContextComesFromDeployContextAndAMissingOneIsNamed() throws Exception {
+        Path file = dir.resolve("two-contexts");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                current-context: prod
+                contexts:
+                  - {name: prod, context: {cluster: prod, user: u}}
+                  - {name: ci, context: {cluster: ci, user: u}}
+                clusters:
+                  - {name: prod, cluster: {server: "https://prod.invalid:6443"}}
+                  - {name: ci, cluster: {server: "%s"}}
+                users:
+                  - {name: u, user: {token: t}}
+                """.formatted(kube.url()));
+        KubeConnection c = KubeAccess.fromFile(file, "ci", "test");
+        assertEquals("ci", c.context());
+        assertEquals(kube.url(), c.server());
+        assertEquals("prod", KubeAccess.fromFile(file, null, "test").context());
+        dev.dbpromote.core.DbPromoteException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.dbpromote.core.DbPromoteException.class, () -> KubeAccess.fromFile(file, "staging", "test"));
+        assertTrue(e.getMessage().contains("Context 'staging' (deploy.context) is not in kubeconfig"), e.getMessage());
+    }
+
+    @Test
     void anUnreachableApiServerIsAnExternalFailure() throws Exception {
         KubeMock.kubeconfig(dir, "http://127.0.0.1:1");
         CliRun.Result r = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE);
@@ -418,6 +461,5 @@ class K8sDeployTest {
         assertTrue(patches.stream().allMatch(p -> p.getPath().contains("dryRun=All")));
         assertNull(new EnvironmentStore(dir.resolve(".dbpromote")).find("dev-pr-42").orElseThrow().attributes().get("image"));
         assertTrue(Files.isDirectory(dir.resolve(".dbpromote/deploy/dev-pr-42")));
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8).close();
     }
 }
