@@ -5,7 +5,6 @@ import dev.dbpromote.config.DeployConfig;
 import dev.dbpromote.config.Durations;
 import dev.dbpromote.core.Json;
 import dev.dbpromote.core.Progress;
-import dev.dbpromote.db.ConnectionSpec;
 import dev.dbpromote.env.EnvironmentRecord;
 import dev.dbpromote.env.EnvironmentStore;
 import io.kubernetes.client.openapi.models.V1Namespace;
@@ -154,20 +153,28 @@ public final class K8sDeploy {
                 after, diagnostics, warnings);
     }
 
-    /** The digest goes into the environment record, so later environments deploy exactly this build. */
+    /**
+     * The digest goes into the environment record, so later environments deploy exactly this build. An
+     * environment without a record (in-place staging/production) gets {@code .dbpromote/deploy/<envKey>/deployed.json}
+     * instead: a record there would make {@code Targets} take it for a clone's and look for its credential.
+     */
     private void record(DeployPlan plan) {
         if (plan.digest() == null) {
             return;
         }
         EnvironmentStore store = new EnvironmentStore(config.stateDir());
-        EnvironmentRecord record = store.find(plan.envKey()).orElseGet(() -> {
-            ConnectionSpec db = new dev.dbpromote.env.Targets(config, environment).connection(plan.env(), plan.pr());
-            return new EnvironmentRecord(plan.envKey(), plan.app(), plan.env(), plan.pr(), "in-place",
-                    db.host() + ":" + db.port() + "/" + db.database(), db.host(), db.port(), db.database(), db.user(),
-                    null, Instant.now(), null, null, null);
-        });
-        store.save(record.withAttribute("image", plan.image()));
+        Optional<EnvironmentRecord> record = store.find(plan.envKey());
+        if (record.isPresent()) {
+            store.save(record.get().withAttribute("image", plan.image()));
+        } else {
+            Json.write(deployedFile(config, plan.envKey()), java.util.Map.of("image", plan.image(), "digest", plan.digest(),
+                    "deployedAt", Instant.now().toString()));
+        }
         progress.line("Recorded image %s for %s", plan.image(), plan.envKey());
+    }
+
+    private static Path deployedFile(Config config, String envKey) {
+        return config.stateDir().resolve("deploy").resolve(envKey).resolve("deployed.json");
     }
 
     private DeployResult finish(DeployRequest request, DeployPlan plan, KubeConnection c, String outcome, boolean success,
@@ -202,7 +209,11 @@ public final class K8sDeploy {
      * exactly that build to the next environment.
      */
     public static String recordedImage(Config config, String envKey) {
-        return new EnvironmentStore(config.stateDir()).find(envKey).map(r -> r.attributes().get("image"))
+        Optional<String> fromRecord = new EnvironmentStore(config.stateDir()).find(envKey).map(r -> r.attributes().get("image"));
+        if (fromRecord.isEmpty() && java.nio.file.Files.isRegularFile(deployedFile(config, envKey))) {
+            fromRecord = Optional.ofNullable(Json.read(deployedFile(config, envKey), java.util.Map.class).get("image")).map(Object::toString);
+        }
+        return fromRecord
                 .orElseThrow(() -> dev.dbpromote.core.DbPromoteException.invalid("No image is recorded for " + envKey
                         + " (" + new EnvironmentStore(config.stateDir()).recordFile(envKey) + "). Deploy there first,"
                         + " or pass --image."));

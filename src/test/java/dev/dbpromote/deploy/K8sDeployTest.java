@@ -393,6 +393,33 @@ class K8sDeployTest {
     }
 
     @Test
+    void anInPlaceEnvironmentRecordsItsDigestWithoutAnEnvironmentRecord() throws Exception {
+        String ns = "orders";
+        kube.stubApply("/api/v1/namespaces/" + ns, "fieldManager=dbpromote", "Namespace");
+        kube.stubApply("/api/v1/namespaces/" + ns + "/secrets/orders-db", "fieldManager=dbpromote", "Secret");
+        kube.stubApply("/api/v1/namespaces/" + ns + "/configmaps/orders-config", "fieldManager=dbpromote", "ConfigMap");
+        kube.stubApply("/api/v1/namespaces/" + ns + "/services/orders", "fieldManager=dbpromote", "Service");
+        kube.stubApply("/apis/apps/v1/namespaces/" + ns + "/deployments/orders", "fieldManager=dbpromote", "Deployment");
+        Deployment d = new DeploymentBuilder(seedDeployment(DeployFixture.IMAGE)).editMetadata().withNamespace(ns)
+                .withResourceVersion(null).withUid(null).endMetadata().build();
+        d = kube.fabric8.apps().deployments().inNamespace(ns).resource(d).create();
+        d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration()).withReplicas(2)
+                .withUpdatedReplicas(2).withAvailableReplicas(2).build());
+        kube.fabric8.apps().deployments().inNamespace(ns).resource(d).updateStatus();
+
+        CliRun.Result r = CliRun.in(dir).env("ORDERS_DB_PASSWORD", "prod-pw-77").run("deploy", "--env", "production",
+                "--image-from", "x", "--dry-run");
+        assertEquals(2, r.exitCode(), "no image recorded for 'x'");
+        r = CliRun.in(dir).env("ORDERS_DB_PASSWORD", "prod-pw-77").run("deploy", "--env", "production", "--image", DeployFixture.IMAGE);
+        assertEquals(0, r.exitCode(), r.toString());
+        Config config = new ConfigLoader(Map.<String, String>of()::get).load(dir.resolve("dbpromote.yaml"));
+        assertEquals(DeployFixture.IMAGE, K8sDeploy.recordedImage(config, "production"));
+        assertTrue(new EnvironmentStore(dir.resolve(".dbpromote")).find("production").isEmpty(),
+                "no record, so Targets keeps using the in-place config");
+        assertFalse((r.out() + r.err() + DeployFixture.workspaceText(dir)).contains("prod-pw-77"));
+    }
+
+    @Test
     void aFieldOwnershipConflictSuggestsForceConflicts() throws Exception {
         kube.stubApply("/api/v1/namespaces/" + NS, "fieldManager=dbpromote", "Namespace");
         kube.stubApply("/api/v1/namespaces/" + NS + "/secrets/orders-db", "fieldManager=dbpromote", "Secret");
