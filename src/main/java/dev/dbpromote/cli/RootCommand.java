@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
                 LintCommand.class,
                 MigrateCommand.class,
                 DemoCommand.class,
+                DeployCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success",

@@ -40,6 +40,9 @@ final class ConfigValidator {
         oneOf("migrations.format", c.migrations().format(), Set.of("auto", "flyway", "goose"));
         oneOf("promote.from", c.promote().from(), Set.of("main", "pr"));
         duration("promote.gateTimeout", c.promote().gateTimeout());
+        if (c.deploy() != null) {
+            deploy(c.deploy());
+        }
         if (c.validate() != null) {
             oneOf("validate.compare", c.validate().compare(), Set.of("source", "none"));
         }
@@ -69,6 +72,26 @@ final class ConfigValidator {
         if (!problems.isEmpty()) {
             throw DbPromoteException.invalid(file + " has " + (problems.size() == 1 ? "a problem" : problems.size() + " problems")
                     + ":\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    private void deploy(DeployConfig d) {
+        duration("deploy.timeout", d.timeout());
+        for (String name : d.vars().keySet()) {
+            if (!VAR_NAME.matcher(name).matches()) {
+                problem("deploy.vars", "deploy.vars name '" + name + "' is not usable as ${" + name
+                        + "}; use letters, digits and '_', starting with a letter");
+            } else if (Placeholders.RUNTIME.contains(name)) {
+                problem("deploy.vars", "deploy.vars cannot set " + name + ": dbpromote fills ${" + name
+                        + "} itself; use another name");
+            }
+        }
+        if (d.secretName() != null && !d.secretName().contains("${") && !DNS_LABEL.matcher(d.secretName()).matches()) {
+            problem("deploy.secretName", "deploy.secretName '" + d.secretName() + "' is not a valid Kubernetes name"
+                    + " (lowercase letters, digits and '-', at most 63)");
         }
     }
 
