@@ -155,12 +155,12 @@ public final class ConfigLoader {
                     + "'). Set it in the job's environment, or give a default with ${" + u.name + ":-value}.";
         }
         if (e instanceof UnrecognizedPropertyException u) {
-            List<String> known = known(u.getKnownPropertyIds());
+            List<String> keys = known(u.getKnownPropertyIds());
             String parent = parentPath(u.getPath());
-            String suggestion = closest(u.getPropertyName(), known);
+            String suggestion = closest(u.getPropertyName(), keys);
             return file + ": unknown key '" + u.getPropertyName() + "'" + line + " (in " + parent + ")"
                     + (suggestion != null ? "; did you mean '" + suggestion + "'?" : "")
-                    + " Valid keys here: " + String.join(", ", known) + ".";
+                    + " Valid keys here: " + String.join(", ", keys) + ".";
         }
         if (e instanceof MismatchedInputException m) {
             String msg = m.getOriginalMessage();
