@@ -79,7 +79,8 @@ void deployDev(Map a, Map plan, Map state) {
     Map e = plan.envs.dev as Map
     String pr = plan.pr as String
     Map common = stepArgs(a, e.credentials as Map)
-    lock("dbpromote-${plan.app}-dev-pr-${pr}") {
+    String lockName = "dbpromote-${plan.app}-dev-pr-${pr}"
+    lock(lockName) {
         timeout(time: plan.timeoutSeconds, unit: 'SECONDS') {
             onAgent(a.label) {
                 checkout scm
@@ -143,7 +144,8 @@ void deployTo(String target, String approver, Map a, Map plan, Map state) {
     Map e = plan.envs[target] as Map
     Map common = stepArgs(a, e.credentials as Map)
     String title = target.substring(0, 1).toUpperCase() + target.substring(1)
-    lock("dbpromote-${plan.app}-${target}") {
+    String lockName = "dbpromote-${plan.app}-${target}"
+    lock(lockName) {
         timeout(time: plan.timeoutSeconds, unit: 'SECONDS') {
             onAgent(a.label) {
                 checkout scm
@@ -175,7 +177,8 @@ void deployTo(String target, String approver, Map a, Map plan, Map state) {
 /** On a main-branch build of a merged PR: that PR's dev environment is no longer needed. */
 void destroyMergedPrEnvironment(Map a, Map plan, Map state) {
     String pr = plan.mergedPr as String
-    lock("dbpromote-${plan.app}-dev-pr-${pr}") {
+    String lockName = "dbpromote-${plan.app}-dev-pr-${pr}"
+    lock(lockName) {
         onAgent(a.label) {
             checkout scm
             runStage(state, 'Dev: Destroy merged PR env') {
@@ -211,14 +214,18 @@ void skipStages(Map state, List names, String reason) {
 }
 
 void skipRemaining(Map state, String reason) {
-    List remaining = allStages().findAll { !(it in state.visited) }
-    skipStages(state, remaining, reason)
+    skipStages(state, notVisited(state.visited as List), reason)
+}
+
+@NonCPS
+List notVisited(List visited) {
+    return allStages().findAll { !(it in visited) }
 }
 
 /** Blue Ocean / Pipeline Graph View draw a stage as skipped through Declarative's Utils; optional. */
 @NonCPS
 boolean markSkipped(String stageName) {
-    List loaders = [getClass().getClassLoader(), Thread.currentThread().getContextClassLoader()]
+    List loaders = [this.class.classLoader, Thread.currentThread().contextClassLoader]
     for (ClassLoader loader : loaders) {
         try {
             Class utils = Class.forName('org.jenkinsci.plugins.pipeline.modeldefinition.Utils', true, loader)
@@ -294,10 +301,10 @@ String planProblem(Map check, Map a) {
     }
     Map envs = environments(check)
     Map credentials = (a.credentials ?: [:]) as Map
-    List unknownEnvs = credentials.keySet().findAll { credentials[it] instanceof Map && it != 'passwords' && !envs.containsKey(it) }
+    List unknownEnvs = credentials.keySet().findAll { credentials[it] instanceof Map && it != 'passwords' && !envs.containsKey(it) }.collect { it.toString() }
     if (unknownEnvs) {
         return "credentials for environment${unknownEnvs.size() > 1 ? 's' : ''} ${unknownEnvs.join(', ')}, which dbpromote.yaml does not define;" +
-                " defined: ${envs.keySet().join(', ')}."
+                " defined: ${envs.keySet().sort().join(', ')}."
     }
     return null
 }
@@ -355,10 +362,12 @@ Map environments(Map check) {
         if (value instanceof Map) {
             out[name.toString()] = new LinkedHashMap(value)
         } else {
-            List parts = value.toString().split(',').collect { it.trim() }
-            String approvers = parts.find { it.startsWith('approvers ') }
+            // "<strategy>[, ttl 72h][, protected][, approvers a,b]": approvers come last and hold commas themselves.
+            String text = value.toString()
+            def approvers = text =~ /approvers (.+)$/
+            List parts = text.replaceAll(/,?\s*approvers .+$/, '').split(',').collect { it.trim() }
             out[name.toString()] = [strategy : parts ? parts[0] : null, protected: 'protected' in parts,
-                                    approvers: approvers ? approvers.substring('approvers '.length()).split(/\s*[ ,]\s*/).findAll { it } : []]
+                                    approvers: approvers.find() ? approvers.group(1).split(',').collect { it.trim() }.findAll { it } : []]
         }
     }
     return out
