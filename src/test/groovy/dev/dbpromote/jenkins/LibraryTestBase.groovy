@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach
  */
 abstract class LibraryTestBase extends BasePipelineTestCPS {
 
-    static final File ROOT = new File('.').canonicalFile
+    public static final File ROOT = new File('.').canonicalFile
     private static int scriptCounter = 0
 
     /** The build's environment (`env`), changed by withEnv/withCredentials like Jenkins does. */
