@@ -81,7 +81,9 @@ Map run(Map spec) {
             publish(stateDir, reportName, spec.envKey as String)
         }
     }
-    handleExit(spec.step as String, label, status, attempt, result, spec.warnOnly ? true : false, bin)
+    // warn-only: the step's argument (from environments.<env>.warnOnly), or the engine's own result saying so.
+    boolean warnOnly = spec.warnOnly || result.warnOnly == true
+    handleExit(spec.step as String, label, status, attempt, result, warnOnly, bin)
     return [exitCode: status, result: result, attempts: attempt]
 }
 

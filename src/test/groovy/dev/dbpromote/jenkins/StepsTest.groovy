@@ -163,6 +163,17 @@ class StepsTest extends LibraryTestBase {
     }
 
     @Test
+    void theEnginesResultCanSayWarnOnly() {
+        exitCodes['validate'] = [1]
+        results['validate'] = [success: false, warnOnly: true, summary: '2 of 40 expectations failed']
+        runPipeline("dataValidate(env: 'staging', pr: null)")
+
+        assertEquals('UNSTABLE', buildResult())
+        assertEquals('dataValidate: dbpromote validate staging found problems (exit 1): 2 of 40 expectations failed. This environment is warn-only,' +
+                ' so the build is UNSTABLE, not failed; see the report.', calls('unstable')[0].args[0].toString())
+    }
+
+    @Test
     void reportsArePublishedButNeverCredentials() {
         runPipeline("dataValidate(env: 'dev', pr: '42')")
 
