@@ -326,6 +326,28 @@ class DbPromotionTest extends LibraryTestBase {
     }
 
     @Test
+    void invalidConfigStopsAtCheckWithTheEnginesMessage() {
+        prBuild()
+        exitCodes['check'] = [2]
+        results['check'] = [success: false, exitCode: 2, error: "dbpromote.yaml: unknown key 'migration' at line 4; did you mean 'migrations'?"]
+        Throwable thrown = runPipelineExpectingFailure('dbPromotion()')
+
+        assertEquals("dbPromotion: dbpromote check rejected its input or config (exit 2): dbpromote.yaml: unknown key 'migration' at line 4;" +
+                " did you mean 'migrations'?. Nothing was changed; fix the argument or dbpromote.yaml and re-run.", thrown.message)
+        assertEquals(['check'], engineRuns())
+        assertEquals(DEV + STAGING + PRODUCTION, stagesSkipped())
+    }
+
+    @Test
+    void dryRunReachesEveryEngineCommand() {
+        prBuild()
+        runPipeline('dbPromotion(dryRun: true)')
+
+        assertEquals(6, shCalls.size())
+        assertTrue(shCalls.every { it.script.contains(' --dry-run --output json') }, shCalls*.script.toString())
+    }
+
+    @Test
     void unknownArgumentsAndBadValuesAreErrors() {
         Throwable thrown = runPipelineExpectingFailure("dbPromotion(promote: 'pr')")
         assertTrue(thrown.message.startsWith("dbPromotion: unknown argument 'promote'. Valid arguments: config, credentials, dryRun, engine, gateTimeout,"),
