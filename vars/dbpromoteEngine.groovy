@@ -121,7 +121,7 @@ String missingEngineMessage(String step, String bin) {
             "run 'mvn -B package -DskipTests' in the dbpromote repository and copy target/dbpromote/ to the agent " +
             "(or bake it into the agent image), e.g. to /opt/dbpromote; then put /opt/dbpromote/bin on PATH, or set " +
             "DBPROMOTE_HOME=/opt/dbpromote on the agent, or pass engine: '/opt/dbpromote/bin/dbpromote' to the step. " +
-            "It needs Java 17 on the agent. See docs/jenkins.md."
+            "It needs Java 17 on the agent. See the README, section 'Use it in Jenkins'."
 }
 
 /** The engine: the step's engine argument, else $DBPROMOTE_HOME/bin/dbpromote, else dbpromote on PATH. */

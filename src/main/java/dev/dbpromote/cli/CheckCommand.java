@@ -45,6 +45,9 @@ final class CheckCommand implements Callable<Integer> {
                 m.put("namespace", env.namespace());
             }
             m.put("warnOnly", env.warnOnly());
+            if (env.credentials() != null) {
+                m.put("credentials", env.credentials());
+            }
             envs.put(e.getKey(), m);
         }
         summary.put("environments", envs);

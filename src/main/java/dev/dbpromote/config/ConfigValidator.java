@@ -68,6 +68,15 @@ final class ConfigValidator {
                         + " or 'rds: {instance: …}', or 'aurora: {cluster: …}'");
             }
             credentials(at + ".database", db);
+            JenkinsCredentials jc = e.getValue().credentials();
+            if (jc != null) {
+                for (String var : jc.passwords().keySet()) {
+                    if (!var.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                        problem(at + ".credentials.passwords", "'" + var + "' is not an environment variable name; use the"
+                                + " passwordEnv name (like ORDERS_DB_PASSWORD) mapped to a Jenkins credential id");
+                    }
+                }
+            }
         }
         if (!problems.isEmpty()) {
             throw DbPromoteException.invalid(file + " has " + (problems.size() == 1 ? "a problem" : problems.size() + " problems")

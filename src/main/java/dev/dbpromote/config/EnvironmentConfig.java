@@ -10,13 +10,15 @@ import java.util.List;
  * @param namespace Kubernetes namespace; may use {@code ${PR}}, {@code ${APP}}, {@code ${ENV}}
  * @param approvers Jenkins users/groups allowed to approve the gate into this environment
  * @param warnOnly validation failures here make the build UNSTABLE rather than FAILED
+ * @param credentials Jenkins credential ids the pipeline binds for this environment
  */
 public record EnvironmentConfig(
         @JsonProperty("protected") Boolean protected_,
         @JsonProperty(required = true) DatabaseConfig database,
         String namespace,
         List<String> approvers,
-        Boolean warnOnly) {
+        Boolean warnOnly,
+        JenkinsCredentials credentials) {
 
     public EnvironmentConfig {
         protected_ = protected_ != null && protected_;

@@ -38,7 +38,11 @@ class CliTest {
                 source: {mysql: {host: db}, database: orders}
                 environments:
                   dev: {database: {strategy: clone, ttl: 72h}}
-                  production: {protected: true, database: {strategy: in-place, host: prod}, approvers: [release-managers]}
+                  production:
+                    protected: true
+                    database: {strategy: in-place, host: prod}
+                    approvers: [release-managers]
+                    credentials: {kubeconfig: kube-prod, passwords: {ORDERS_PROD_DB_PASSWORD: orders-prod-db}}
                 """);
         CliRun.Result ok = CliRun.in(dir).run("check");
         assertEquals(0, ok.exitCode(), ok.toString());
@@ -46,6 +50,7 @@ class CliTest {
         CliRun.Result json = CliRun.in(dir).run("check", "--output", "json");
         assertTrue(json.out().contains("\"from\" : \"main\"") && json.out().contains("\"approvers\" : [ \"release-managers\" ]"),
                 json.out());
+        assertTrue(json.out().contains("\"ORDERS_PROD_DB_PASSWORD\" : \"orders-prod-db\""), json.out());
 
         Files.writeString(dir.resolve("dbpromote.yaml"), "app: orders\nsorce: {mysql: {host: db}}\n");
         CliRun.Result bad = CliRun.in(dir).run("check");
