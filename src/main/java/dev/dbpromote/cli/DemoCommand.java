@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     private static final String MARKER = ".dbpromote-demo";
+    private static final String DEMO_IMAGE =
+            "registry.example.com/orders@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945";
 
     private final CliContext context;
 
@@ -85,6 +87,8 @@ final class DemoCommand implements Callable<Integer> {
             run(orders, env, 0, "migrate", "--env", "dev", "--pr", pr, "--dry-run");
             run(orders, env, 0, "migrate", "--env", "dev", "--pr", pr);
             run(orders, env, 0, "migrate", "info", "--env", "dev", "--pr", pr);
+            // No cluster here: plan mode renders the manifests (DB Secret included, password masked).
+            run(orders, env, 0, "deploy", "--env", "dev", "--pr", pr, "--image", DEMO_IMAGE, "--dry-run");
 
             heading("The billing service adopts dbpromote: goose files as they are, goose's history adopted");
             run(billing, env, 0, "clone", "--env", "dev", "--pr", pr);
