@@ -65,6 +65,13 @@ final class ConfigValidator {
                         + " or 'rds: {instance: …}', or 'aurora: {cluster: …}'");
             }
             credentials(at + ".database", db);
+            if (db.waitTimeout() != null) {
+                duration(at + ".database.waitTimeout", db.waitTimeout());
+            }
+            for (Map.Entry<String, String> m : db.mask().entrySet()) {
+                String where = at + ".database.mask." + m.getKey();
+                dev.dbpromote.clone.MaskRule.check(m.getKey(), m.getValue()).ifPresent(p -> problem(where, p));
+            }
         }
         if (!problems.isEmpty()) {
             throw DbPromoteException.invalid(file + " has " + (problems.size() == 1 ? "a problem" : problems.size() + " problems")
