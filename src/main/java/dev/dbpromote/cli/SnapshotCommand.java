@@ -48,7 +48,9 @@ final class SnapshotCommand implements Callable<Integer> {
         String initial = context.environment().apply("DBPROMOTE_POLL_INITIAL");
         Duration first = initial != null ? Duration.ofMillis(Long.parseLong(initial)) : Waits.defaults().initial();
         CreateSnapshot.Result result;
-        try (RdsClient rds = AwsClientFactory.rds(region, rdsTarget.endpoint(), context.environment())) {
+        String endpoint = rdsTarget.endpoint() != null ? rdsTarget.endpoint()
+                : config.source().rds() != null ? config.source().rds().endpoint() : null;
+        try (RdsClient rds = AwsClientFactory.rds(region, endpoint, context.environment())) {
             result = new CreateSnapshot(rds, new Waits(timeout, first, Waits.defaults().cap()), context.progress(), Clock.systemUTC())
                     .run(config.app(), env, rdsTarget.instance(), context.environment().apply("BUILD_URL"), options.dryRun());
         }

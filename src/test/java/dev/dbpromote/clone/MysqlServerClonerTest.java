@@ -33,12 +33,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @MariaDb
-class MysqlServerClonerTest {
+public class MysqlServerClonerTest {
 
     @TempDir
     Path state;
 
-    static void seed(TestDatabase db) {
+    public static void seed(TestDatabase db) {
         db.execute(
                 "CREATE TABLE customers (id INT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(120), name VARCHAR(40),"
                         + " secret VARCHAR(20), name_len INT AS (CHAR_LENGTH(name)) VIRTUAL, KEY ix_name (name))",

@@ -82,6 +82,11 @@ public final class RdsSnapshotCloner implements DatabaseCloner {
                 + source.instance() + "' not found in this region. Check source.rds.instance and source.rds.region (or AWS_REGION)."));
         List<Tag> tags = spec.tags().entrySet().stream().map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList();
         String name = spec.name();
+        if (describe(name).map(i -> "deleting".equals(i.dbInstanceStatus())).orElse(false)) {
+            // Replacing (--fresh): RDS keeps the identifier taken until the old instance is gone.
+            waits.until("old RDS instance " + name, () -> describe(name).map(DBInstance::dbInstanceStatus).orElse("deleted"),
+                    Set.of("deleted"), Set.of(), "Wait for the deletion to finish and re-run the clone.", progress);
+        }
         try {
             if (source.restoreTime() != null) {
                 progress.line("restoring %s to %s into %s", source.instance(), source.restoreTime(), name);

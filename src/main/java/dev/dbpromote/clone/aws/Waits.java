@@ -53,6 +53,9 @@ public record Waits(Duration timeout, Duration initial, Duration cap) {
 
     static String format(Duration d) {
         long s = d.toSeconds();
-        return s < 60 ? d.toMillis() / 100 / 10.0 + "s" : s / 60 + "m" + String.format("%02d", s % 60) + "s";
+        if (s < 60) {
+            return d.toMillis() % 1000 == 0 ? s + "s" : d.toMillis() / 100 / 10.0 + "s";
+        }
+        return s / 60 + "m" + String.format("%02d", s % 60) + "s";
     }
 }
