@@ -108,6 +108,12 @@ public final class CloneDatabase {
             tags = clone.tags();
         } else {
             clone = cloner.create(new CloneSpec(name, tags), progress);
+            if (clone.ready()) {
+                // A concurrent run created and masked it while we waited on the provider's create call.
+                action = "reused";
+                tags = clone.tags();
+                expiresAt = parse(tags.get(ManagedTags.EXPIRES_AT));
+            }
         }
         Secret password = Secret.of(generatePassword(), "generated for " + key);
         ConnectionSpec access = cloner.resetCredential(clone, password, progress);

@@ -118,8 +118,14 @@ public final class RdsSnapshotCloner implements DatabaseCloner {
             }
         } catch (DbPromoteException e) {
             if (e.getCause() instanceof DbInstanceAlreadyExistsException) {
-                // Another run for this PR got there first: use its instance (RDS's create is our lock).
-                progress.line("%s is already being created by another run; waiting for it", name);
+                // Another run for this PR got there first (RDS's create call is our lock): wait until that run has
+                // masked it and tagged it ready, then use it; never mask or hand out a clone twice concurrently.
+                progress.line("%s is already being created by another run; waiting until it is ready", name);
+                waits.until("RDS instance " + name + " (made by another run)", () -> describe(name)
+                                .map(i -> "ready".equals(tags(i.tagList()).get(ManagedTags.STATE)) ? "ready" : i.dbInstanceStatus())
+                                .orElse("not-found"), Set.of("ready"), Set.of("not-found", "deleting", "failed"),
+                        "The other run failed or is still masking; re-run the clone.", progress);
+                return find(name).orElseThrow();
             } else if (e.getCause() instanceof InsufficientDbInstanceCapacityException) {
                 throw DbPromoteException.external("AWS has no capacity for instance class " + target.instanceClass()
                         + " right now (InsufficientDBInstanceCapacity). Retry later or set another instanceClass for this"

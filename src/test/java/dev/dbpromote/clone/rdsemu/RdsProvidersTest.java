@@ -265,6 +265,35 @@ class RdsProvidersTest {
         }
     }
 
+    @Test
+    void concurrentRunsOnTwoAgentsMakeOneInstance(EmbeddedMariaDb server, TestDatabase source) throws Exception {
+        try (RdsEmulator emu = emulator(server, source)) {
+            emu.transition(Duration.ofSeconds(2));
+            emu.addSnapshot("orders-prod-a", "orders-prod", NOW.minusSeconds(60), "manual", "available");
+            config(emu, rds(""), "");
+            Path other = dir.resolve("agent2");
+            Files.createDirectories(other);
+            Files.copy(dir.resolve("dbpromote.yaml"), other.resolve("dbpromote.yaml"));
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var a = pool.submit(() -> cli().run("clone", "--env", "dev", "--pr", "9"));
+                var b = pool.submit(() -> CliRun.in(other).env("AWS_ACCESS_KEY_ID", "AKIDTEST").env("AWS_SECRET_ACCESS_KEY", "secret")
+                        .env("DBPROMOTE_POLL_INITIAL", "50").run("clone", "--env", "dev", "--pr", "9"));
+                CliRun.Result ra = a.get();
+                CliRun.Result rb = b.get();
+                assertEquals(0, ra.exitCode(), ra.toString());
+                assertEquals(0, rb.exitCode(), rb.toString());
+                assertEquals(2, emu.calls("RestoreDBInstanceFromDBSnapshot").size(), "both tried");
+                assertEquals(1, emu.calls("DescribeDBInstances").stream().map(c -> c.params().get("DBInstanceIdentifier"))
+                        .filter("orders-dev-pr-9"::equals).findAny().map(x -> 1).orElse(0));
+                assertTrue(ra.out().contains("Clone created") ^ rb.out().contains("Clone created"), ra.out() + rb.out());
+                assertTrue(emu.exists("orders-dev-pr-9"));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     private static long count(Statement s, String sql) throws Exception {
         try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();
