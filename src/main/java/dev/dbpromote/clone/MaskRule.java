@@ -1,7 +1,7 @@
 package dev.dbpromote.clone;
 
+import dev.dbpromote.config.MaskRules;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * One masking rule from config ({@code table.column: rule}): {@code null}, {@code hash} (SHA-256 hex,
@@ -12,8 +12,6 @@ import java.util.regex.Pattern;
 public record MaskRule(String table, String column, Type type, String argument) {
 
     public enum Type { NULL, HASH, EMAIL, FIXED, SQL }
-
-    private static final Pattern TARGET = Pattern.compile("[A-Za-z0-9_$]{1,64}\\.[A-Za-z0-9_$]{1,64}");
 
     /** The rule, or an explanation of what is wrong with it (used by config validation). */
     public static MaskRule parse(String target, String rule) {
@@ -26,28 +24,7 @@ public record MaskRule(String table, String column, Type type, String argument) 
 
     /** A problem with the rule, worded for a config error, or empty when it is valid. */
     public static Optional<String> check(String target, String rule) {
-        if (target == null || !TARGET.matcher(target).matches()) {
-            return Optional.of("mask key '" + target + "' must be 'table.column' (letters, digits, _ or $)");
-        }
-        if (rule == null || rule.isBlank()) {
-            return Optional.of("mask rule for '" + target + "' is empty; use null, hash, email, fixed:<value> or sql:<expression>");
-        }
-        String r = rule.trim();
-        if (r.equals("null") || r.equals("hash") || r.equals("email") || r.startsWith("fixed:")) {
-            return Optional.empty();
-        }
-        if (r.startsWith("sql:")) {
-            String expr = r.substring(4).trim();
-            if (expr.isEmpty()) {
-                return Optional.of("mask rule for '" + target + "' is 'sql:' with no expression; write e.g. sql:CONCAT('user', id)");
-            }
-            if (expr.contains(";")) {
-                return Optional.of("mask rule for '" + target + "': the sql: expression must be one expression, without ';'");
-            }
-            return Optional.empty();
-        }
-        return Optional.of("unknown mask rule '" + rule + "' for '" + target
-                + "'; use null, hash, email, fixed:<value> or sql:<expression>");
+        return MaskRules.check(target, rule);
     }
 
     private static MaskRule build(String target, String rule) {

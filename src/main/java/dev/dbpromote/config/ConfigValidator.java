@@ -70,7 +70,7 @@ final class ConfigValidator {
             }
             for (Map.Entry<String, String> m : db.mask().entrySet()) {
                 String where = at + ".database.mask." + m.getKey();
-                dev.dbpromote.clone.MaskRule.check(m.getKey(), m.getValue()).ifPresent(p -> problem(where, p));
+                MaskRules.check(m.getKey(), m.getValue()).ifPresent(p -> problem(where, p));
             }
         }
         if (!problems.isEmpty()) {

@@ -84,14 +84,14 @@ public final class CloneBench {
         exec(server, "CREATE TABLE bench_src.events (id BIGINT AUTO_INCREMENT PRIMARY KEY, kind VARCHAR(20), payload TEXT,"
                 + " at DATETIME, KEY ix_kind_at (kind, at))");
         exec(server, "CREATE VIEW bench_src.big_orders AS SELECT id, total FROM bench_src.orders WHERE total > 900");
-        fill(server, "INSERT INTO bench_src.customers (email, name, country, created_at) SELECT CONCAT('user', seq, '@example.com'),"
+        fill(server, "INSERT INTO bench_src.customers (id, email, name, country, created_at) SELECT seq, CONCAT('user', seq, '@example.com'),"
                 + " CONCAT('Name ', MD5(seq)), ELT(1 + seq % 5, 'US', 'DE', 'FR', 'JP', 'BR'), '2020-01-01' + INTERVAL (seq % 1500) DAY FROM seq_{FROM}_to_{TO}", customers);
-        fill(server, "INSERT INTO bench_src.orders (customer_id, total, status, note, created_at) SELECT 1 + seq % " + customers
+        fill(server, "INSERT INTO bench_src.orders (id, customer_id, total, status, note, created_at) SELECT seq, 1 + seq % " + customers
                 + ", (seq * 7919) % 100000 / 100, ELT(1 + seq % 4, 'new', 'paid', 'shipped', 'cancelled'), REPEAT(MD5(seq), 3),"
                 + " '2021-01-01' + INTERVAL (seq % 1200) DAY FROM seq_{FROM}_to_{TO}", orders);
-        fill(server, "INSERT INTO bench_src.order_items (order_id, sku, qty, price) SELECT 1 + seq % " + orders
+        fill(server, "INSERT INTO bench_src.order_items (id, order_id, sku, qty, price) SELECT seq, 1 + seq % " + orders
                 + ", CONCAT('SKU-', seq % 5000), 1 + seq % 5, (seq * 31) % 10000 / 100 FROM seq_{FROM}_to_{TO}", orders);
-        fill(server, "INSERT INTO bench_src.events (kind, payload, at) SELECT ELT(1 + seq % 3, 'login', 'view', 'buy'),"
+        fill(server, "INSERT INTO bench_src.events (id, kind, payload, at) SELECT seq, ELT(1 + seq % 3, 'login', 'view', 'buy'),"
                 + " REPEAT(SHA2(seq, 256), 8), NOW() - INTERVAL seq MINUTE FROM seq_{FROM}_to_{TO}", events);
     }
 

@@ -194,6 +194,23 @@ public class MysqlServerClonerTest {
         }
     }
 
+    @Test
+    void demoEntryPointClonesIntoAPerPrSchemaAndWritesTheRecord(TestDatabase db) throws Exception {
+        seed(db);
+        CloneResult r = SchemaClones.cloneOnServer(db.root(), "demo", "dev", "1", Duration.ofHours(1),
+                Map.of("customers.secret", "sql:CONCAT('s-', id)"), state, Progress.silent());
+        assertEquals("demo_dev_pr_1", r.database());
+        EnvironmentStore store = new EnvironmentStore(state);
+        assertEquals(r.credentialRef(), store.find("dev-pr-1").orElseThrow().credentialRef());
+        try (Connection c = Jdbc.open(new dev.dbpromote.db.ConnectionSpec(r.host(), r.port(), r.database(), r.user(),
+                store.readCredential(r.credentialRef()))); Statement s = c.createStatement()) {
+            assertEquals(List.of("s-1", "s-2", "s-3"), col(s, "SELECT secret FROM customers ORDER BY id"));
+        }
+        try (DatabaseCloner cloner = new MysqlServerCloner(db.root(), db.root(), 1)) {
+            cloner.delete(cloner.find("demo_dev_pr_1").orElseThrow(), Progress.silent());
+        }
+    }
+
     private static List<String> col(Statement s, String sql) throws Exception {
         List<String> out = new ArrayList<>();
         try (ResultSet rs = s.executeQuery(sql)) {
