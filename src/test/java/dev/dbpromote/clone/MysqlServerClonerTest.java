@@ -54,6 +54,15 @@ public class MysqlServerClonerTest {
                 "CREATE TRIGGER orders_audit AFTER INSERT ON orders FOR EACH ROW INSERT INTO audit (what) VALUES (CONCAT('order ', NEW.id))");
     }
 
+    /** Clones outlive a test's own database (they are schemas of their own): drop ours so no test sees them. */
+    @org.junit.jupiter.api.AfterEach
+    void dropClones(EmbeddedMariaDb server) {
+        try (DatabaseCloner cloner = new MysqlServerCloner(server.root("mysql"), server.root(null), 1)) {
+            cloner.list().stream().filter(c -> c.managed() && (c.name().startsWith("shop_") || c.name().startsWith("demo_")))
+                    .forEach(c -> cloner.delete(c, Progress.silent()));
+        }
+    }
+
     private CloneDatabase cloneOp(DatabaseCloner cloner) {
         return new CloneDatabase(cloner, new EnvironmentStore(state), Progress.silent(), Clock.systemUTC());
     }

@@ -198,6 +198,15 @@ class RdsProvidersTest {
             assertEquals(2, none.exitCode(), none.toString());
             assertTrue(none.err().contains("has no snapshot yet"), none.err());
 
+            // Only a snapshot still being created: waited for, within waitTimeout, then a clear timeout.
+            emu.addSnapshot("orders-prod-running", "orders-prod", NOW.minusSeconds(30), "manual", "creating");
+            config(emu, rds(""), "      waitTimeout: 1s");
+            CliRun.Result creating = cli().run("clone", "--env", "dev", "--pr", "1");
+            assertEquals(3, creating.exitCode(), creating.toString());
+            assertTrue(creating.err().contains("snapshot orders-prod-running did not finish within 1s (last state 'creating')"),
+                    creating.err());
+            assertTrue(emu.calls("RestoreDBInstanceFromDBSnapshot").isEmpty(), "nothing restored from an unfinished snapshot");
+
             emu.addSnapshot("orders-prod-a", "orders-prod", NOW.minusSeconds(60), "manual", "available");
             // Named snapshot that does not exist: the message lists the ones that do.
             config(emu, rds(", snapshot: orders-prod-2026-11-20"), "");
