@@ -104,6 +104,10 @@ public final class EnvironmentLifecycle {
             throw DbPromoteException.invalid("Environment '" + env + "' is protected in " + config.file()
                     + "; dbpromote never deletes anything in it.");
         }
+        if (!envConfig.database().isClone()) {
+            throw DbPromoteException.invalid("Environment '" + env + "' uses strategy: " + envConfig.database().strategy()
+                    + "; 'env destroy' only deletes clones (strategy: clone). Nothing was changed.");
+        }
         DatabaseCloner cloner = cloners.apply(env);
         Optional<ClonedDatabase> clone = id != null ? cloner.find(id) : findClone(env, pr);
         if (clone.isEmpty()) {

@@ -147,6 +147,10 @@ class CloneCliTest {
         assertEquals(2, prod.exitCode(), prod.toString());
         assertTrue(prod.err().contains("protected"), prod.err());
 
+        CliRun.Result stagingDestroy = cli().run("env", "destroy", "--env", "staging");
+        assertEquals(2, stagingDestroy.exitCode(), stagingDestroy.toString());
+        assertTrue(stagingDestroy.err().contains("only deletes clones"), stagingDestroy.err());
+
         CliRun.Result badPr = cli().run("clone", "--env", "dev", "--pr", "feature/x");
         assertEquals(2, badPr.exitCode());
         CliRun.Result inPlace = cli().run("clone", "--env", "staging");
