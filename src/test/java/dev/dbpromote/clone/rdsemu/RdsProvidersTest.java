@@ -275,6 +275,30 @@ class RdsProvidersTest {
     }
 
     @Test
+    void reapDeletesExpiredManagedInstancesOnly(EmbeddedMariaDb server, TestDatabase source) throws Exception {
+        try (RdsEmulator emu = emulator(server, source)) {
+            emu.addSnapshot("orders-prod-a", "orders-prod", NOW.minusSeconds(60), "manual", "available");
+            emu.addForeignInstance("orders-analytics");
+            config(emu, rds(""), "");
+            Files.writeString(dir.resolve("dbpromote.yaml"), Files.readString(dir.resolve("dbpromote.yaml")).replace("ttl: 72h", "ttl: 1s"));
+            assertEquals(0, cli().run("clone", "--env", "dev", "--pr", "3").exitCode());
+            config(emu, rds(""), "");
+            assertEquals(0, cli().run("clone", "--env", "dev", "--pr", "4").exitCode());
+            Thread.sleep(1200);
+            CliRun.Result dry = cli().run("env", "reap", "--dry-run", "--output", "json");
+            assertEquals(0, dry.exitCode(), dry.toString());
+            assertTrue(dry.out().contains("orders-dev-pr-3") && !dry.out().contains("orders-dev-pr-4"), dry.out());
+            assertTrue(emu.calls("DeleteDBInstance").isEmpty(), "dry run deletes nothing");
+            CliRun.Result reap = cli().run("env", "reap");
+            assertEquals(0, reap.exitCode(), reap.toString());
+            assertEquals(java.util.List.of("orders-dev-pr-3"), emu.calls("DeleteDBInstance").stream()
+                    .map(c -> c.params().get("DBInstanceIdentifier")).toList(), "only the expired managed clone");
+            assertFalse(new EnvironmentStore(dir.resolve(".dbpromote")).find("dev-pr-3").isPresent());
+            assertTrue(new EnvironmentStore(dir.resolve(".dbpromote")).find("dev-pr-4").isPresent());
+        }
+    }
+
+    @Test
     void concurrentRunsOnTwoAgentsMakeOneInstance(EmbeddedMariaDb server, TestDatabase source) throws Exception {
         try (RdsEmulator emu = emulator(server, source)) {
             emu.transition(Duration.ofSeconds(2));
