@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
                 MigrateCommand.class,
                 DemoCommand.class,
                 DeployCommand.class,
+                CloneCommand.class, EnvCommand.class, SnapshotCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success",

@@ -68,6 +68,13 @@ final class ConfigValidator {
                         + " or 'rds: {instance: …}', or 'aurora: {cluster: …}'");
             }
             credentials(at + ".database", db);
+            if (db.waitTimeout() != null) {
+                duration(at + ".database.waitTimeout", db.waitTimeout());
+            }
+            for (Map.Entry<String, String> m : db.mask().entrySet()) {
+                String where = at + ".database.mask." + m.getKey();
+                MaskRules.check(m.getKey(), m.getValue()).ifPresent(p -> problem(where, p));
+            }
             JenkinsCredentials jc = e.getValue().credentials();
             if (jc != null) {
                 for (String var : jc.passwords().keySet()) {

@@ -8,7 +8,9 @@ import java.util.Map;
  *
  * <p>{@code strategy: clone} (dev): a per-PR copy of the source, made by the provider the source's
  * kind selects, placed on {@code mysql} (MySQL-server provider; default: the source server), expiring
- * after {@code ttl}. {@code strategy: in-place} (staging, production): an existing database, reached
+ * after {@code ttl}; {@code mask} maps {@code table.column} to a rule ({@code null | hash | email | fixed:<v> |
+ * sql:<expr>}), applied before the clone is handed out; {@code waitTimeout} bounds waits for RDS/Aurora
+ * (default 60m). {@code strategy: in-place} (staging, production): an existing database, reached
  * at {@code host}/{@code port} or through {@code rds}/{@code aurora}.
  */
 public record DatabaseConfig(
@@ -28,7 +30,8 @@ public record DatabaseConfig(
         String user,
         String passwordEnv,
         String passwordFile,
-        Boolean snapshotBefore) implements CredentialsConfig {
+        Boolean snapshotBefore,
+        String waitTimeout) implements CredentialsConfig {
 
     public DatabaseConfig {
         strategy = strategy == null ? "clone" : strategy;

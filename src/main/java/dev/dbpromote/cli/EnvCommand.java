@@ -1,0 +1,222 @@
+package dev.dbpromote.cli;
+
+import dev.dbpromote.clone.Cloners;
+import dev.dbpromote.clone.DatabaseCloner;
+import dev.dbpromote.clone.EnvironmentLifecycle;
+import dev.dbpromote.config.Config;
+import dev.dbpromote.core.DbPromoteException;
+import dev.dbpromote.core.Json;
+import dev.dbpromote.env.EnvironmentRecord;
+import dev.dbpromote.env.EnvironmentStore;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "env", description = "Environment records and the clones behind them.",
+        subcommands = {EnvCommand.ListCmd.class, EnvCommand.Show.class, EnvCommand.Destroy.class, EnvCommand.Reap.class,
+                EnvCommand.Annotate.class})
+final class EnvCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Opens cloners per environment on demand and closes them all at the end. */
+    private static final class ClonerCache implements AutoCloseable {
+        private final Map<String, DatabaseCloner> open = new HashMap<>();
+        private final Config config;
+        private final CliContext context;
+
+        ClonerCache(Config config, CliContext context) {
+            this.config = config;
+            this.context = context;
+        }
+
+        DatabaseCloner get(String env) {
+            return open.computeIfAbsent(env, e -> Cloners.forEnvironment(config, e, context.environment(), context.progress()));
+        }
+
+        EnvironmentLifecycle lifecycle() {
+            return new EnvironmentLifecycle(config, this::get, new EnvironmentStore(config.stateDir()), context.progress(),
+                    Clock.systemUTC());
+        }
+
+        @Override
+        public void close() {
+            open.values().forEach(DatabaseCloner::close);
+        }
+    }
+
+    @Command(name = "list", description = "Records and managed clones (also those with no record on this agent).")
+    static final class ListCmd implements Callable<Integer> {
+        private final CliContext context;
+        @Mixin
+        SharedOptions options;
+
+        ListCmd(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            Config config = context.loadConfig(options);
+            try (ClonerCache cache = new ClonerCache(config, context)) {
+                List<EnvironmentLifecycle.Entry> entries = cache.lifecycle().list();
+                if (options.json()) {
+                    context.out().println(Json.write(entries));
+                } else if (entries.isEmpty()) {
+                    context.out().println("No environments.");
+                } else {
+                    context.out().printf("%-24s %-8s %-40s %-12s %-22s %s%n", "KEY", "PROVIDER", "ID", "STATUS", "EXPIRES", "ORIGIN");
+                    for (EnvironmentLifecycle.Entry e : entries) {
+                        context.out().printf("%-24s %-8s %-40s %-12s %-22s %s%n", e.key(), e.provider(), e.id(), e.status(),
+                                (e.expiresAt() == null ? "-" : e.expiresAt()) + (e.expired() ? " (expired)" : ""), e.origin());
+                    }
+                }
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "show", description = "The environment's record; rebuilt from the clone's tags when missing here.")
+    static final class Show implements Callable<Integer> {
+        private final CliContext context;
+        @Mixin
+        SharedOptions options;
+
+        Show(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            Config config = context.loadConfig(options);
+            try (ClonerCache cache = new ClonerCache(config, context)) {
+                EnvironmentRecord r = cache.lifecycle().show(options.requireEnv(), options.pr());
+                if (options.json()) {
+                    context.out().println(Json.write(r));
+                } else {
+                    context.out().println(r.key() + ": " + r.provider() + " " + r.resourceId());
+                    context.out().println("  endpoint: " + r.host() + ":" + r.port() + "  database: " + r.database() + "  user: " + r.user());
+                    context.out().println("  credential: " + r.credentialRef() + "  expires: " + r.expiresAt());
+                    r.attributes().forEach((k, v) -> context.out().println("  " + k + ": " + v));
+                }
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "destroy", description = "Delete the environment's clone and record (only if tagged managed-by dbpromote).")
+    static final class Destroy implements Callable<Integer> {
+        private final CliContext context;
+        @Mixin
+        SharedOptions options;
+        @Option(names = "--id", paramLabel = "ID", description = "Delete this instance/cluster/schema instead of the one named after --pr.")
+        String id;
+
+        Destroy(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            Config config = context.loadConfig(options);
+            try (ClonerCache cache = new ClonerCache(config, context)) {
+                EnvironmentLifecycle.Deletion d = cache.lifecycle().destroy(options.requireEnv(), options.pr(), id, options.dryRun());
+                Reports.write(config, "env-destroy", d.key(), d);
+                if (options.json()) {
+                    context.out().println(Json.write(d));
+                } else {
+                    context.out().println((d.dryRun() ? "Would delete " : "Deleted ") + (d.id() == null ? "nothing (no clone)" : d.provider()
+                            + " " + d.id()) + " for " + d.key());
+                }
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "reap", description = "Delete every expired managed clone (never protected environments, never the source).")
+    static final class Reap implements Callable<Integer> {
+        private final CliContext context;
+        @Mixin
+        SharedOptions options;
+
+        Reap(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            Config config = context.loadConfig(options);
+            try (ClonerCache cache = new ClonerCache(config, context)) {
+                List<EnvironmentLifecycle.Deletion> done = cache.lifecycle().reap(options.dryRun());
+                Reports.write(config, "env-reap", "all", done);
+                if (options.json()) {
+                    context.out().println(Json.write(done));
+                } else {
+                    for (EnvironmentLifecycle.Deletion d : done) {
+                        context.out().println((d.dryRun() ? "would delete " : "deleted ") + d.provider() + " " + d.id() + " (" + d.key() + ")");
+                    }
+                    context.out().println(done.size() + " expired clone(s) " + (options.dryRun() ? "would be deleted" : "deleted"));
+                }
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "annotate", description = "Record facts in the environment's record, e.g. --set approvedBy=alice.")
+    static final class Annotate implements Callable<Integer> {
+        private static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
+        private final CliContext context;
+        @Mixin
+        SharedOptions options;
+        @Option(names = "--set", paramLabel = "KEY=VALUE", required = true, description = "Attribute to set (repeatable).")
+        List<String> set;
+
+        Annotate(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            Config config = context.loadConfig(options);
+            Map<String, String> attributes = new LinkedHashMap<>();
+            for (String s : set) {
+                int eq = s.indexOf('=');
+                String key = eq < 0 ? s : s.substring(0, eq);
+                if (eq < 0 || !KEY.matcher(key).matches()) {
+                    throw DbPromoteException.invalid("--set '" + s + "' must be KEY=VALUE with a key of letters, digits, '_', '.' or '-'"
+                            + " starting with a letter, e.g. --set approvedBy=alice.");
+                }
+                attributes.put(key, s.substring(eq + 1));
+            }
+            EnvironmentLifecycle lifecycle = new EnvironmentLifecycle(config, e -> {
+                throw new IllegalStateException("annotate needs no cloner");
+            }, new EnvironmentStore(config.stateDir()), context.progress(), Clock.systemUTC());
+            if (options.dryRun()) {
+                context.progress().line("dry run: would set %s on %s", attributes, EnvironmentRecord.key(options.requireEnv(), options.pr()));
+                return ExitCode.OK;
+            }
+            EnvironmentRecord r = lifecycle.annotate(options.requireEnv(), options.pr(), attributes);
+            if (options.json()) {
+                context.out().println(Json.write(r));
+            } else {
+                context.out().println("Annotated " + r.key() + ": " + attributes);
+            }
+            return ExitCode.OK;
+        }
+    }
+}
