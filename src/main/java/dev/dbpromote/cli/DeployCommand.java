@@ -69,7 +69,8 @@ final class DeployCommand implements Callable<Integer> {
         DeployResult result;
         String noCluster = options.dryRun() ? noClusterAccess(config) : null;
         if (noCluster != null) {
-            context.progress().line("Plan only, no server-side dry run: " + noCluster);
+            context.progress().line("No Kubernetes cluster configured, so this dry run renders the manifests only"
+                    + " (with a cluster it also asks the API server for a server-side dry run).");
             result = deploy.planOnly(request);
         } else {
             result = deploy.run(request);

@@ -41,7 +41,7 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     /** What every migrate subcommand starts from: config, migrations, the environment's database. */
-    record Setup(Config config, MigrationSet set, ConnectionSpec db, String envKey) {
+    record Setup(Config config, MigrationSet set, ConnectionSpec db, String envName, String envKey) {
         static Setup of(CliContext context, SharedOptions options) {
             String env = options.requireEnv();
             String pr = options.pr();
@@ -49,11 +49,13 @@ final class MigrateCommand implements Callable<Integer> {
             config.environment(env);
             MigrationSet set = Migrations.scan(config);
             ConnectionSpec db = new Targets(config, context.environment()).connection(env, pr);
-            return new Setup(config, set, db, EnvironmentRecord.key(env, pr));
+            return new Setup(config, set, db, env, EnvironmentRecord.key(env, pr));
         }
 
         DbMigrate migrator(String target, boolean dryRun, CliContext context) {
-            return new DbMigrate(db, set, Migrations.options(config, target, dryRun), context.progress());
+            // A clone (it has an environment record) holds production's data: its run is the rehearsal.
+            boolean clone = config.environment(envName).database().isClone();
+            return new DbMigrate(db, set, Migrations.options(config, target, dryRun, clone), context.progress());
         }
     }
 

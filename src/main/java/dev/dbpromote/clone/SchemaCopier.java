@@ -95,6 +95,9 @@ public final class SchemaCopier {
             }
             for (String t : tables) {
                 rows += streamRows(src, source, dst, target, t, objects.insertableColumns(t));
+                try (Statement a = dst.createStatement()) {
+                    a.execute("ANALYZE TABLE " + q(target) + "." + q(t)); // fresh sizes for the rehearsal
+                }
             }
             try (Statement s = src.createStatement()) {
                 s.execute("COMMIT");
@@ -164,8 +167,12 @@ public final class SchemaCopier {
             String list = String.join(", ", cols.stream().map(SchemaCopier::q).toList());
             // Empty target, no unique/FK checks: InnoDB takes its bulk-load path for the insert.
             s.execute("SET SESSION foreign_key_checks = 0, unique_checks = 0");
-            return s.executeLargeUpdate("INSERT INTO " + q(target) + "." + q(table) + " (" + list + ") SELECT " + list
+            long rows = s.executeLargeUpdate("INSERT INTO " + q(target) + "." + q(table) + " (" + list + ") SELECT " + list
                     + " FROM " + q(source) + "." + q(table));
+            // Fresh statistics: the rehearsal reads table sizes from information_schema, which would
+            // otherwise report the empty table InnoDB saw at CREATE time.
+            s.execute("ANALYZE TABLE " + q(target) + "." + q(table));
+            return rows;
         } catch (SQLException e) {
             throw DbPromoteException.external("Copying table '" + table + "' of '" + source + "' failed: " + e.getMessage(), e);
         }

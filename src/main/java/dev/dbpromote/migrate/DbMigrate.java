@@ -44,10 +44,12 @@ public final class DbMigrate {
      * @param target migrate up to this version (null: latest)
      * @param allowedRules lint rules allowed everywhere (config {@code migrations.allow})
      * @param baselineVersion for a non-empty database without history: versions up to this one count as applied
+     * @param rehearsal the target is a clone of production's data, so its timings forecast production's
      */
-    public record Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion) {
+    public record Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
+            boolean rehearsal) {
         public static Options defaults() {
-            return new Options("flyway_schema_history", null, false, List.of(), null);
+            return new Options("flyway_schema_history", null, false, List.of(), null, true);
         }
     }
 
@@ -130,7 +132,7 @@ public final class DbMigrate {
             touchedTables.addAll(touched.getOrDefault(failure.get().version(), Set.of()));
         }
         return new MigrateResult(failure.get() == null, false, target.describe(), set.format(), before, after, pending, applied,
-                failure.get(), lint, touchedTables, forecast(applied, lint));
+                failure.get(), lint, touchedTables, forecast(applied, lint, options.rehearsal()));
     }
 
     /** Applied, pending and failed migrations with versions, checksums and dates. */
@@ -305,10 +307,13 @@ public final class DbMigrate {
     }
 
     /** One line forecasting the production run: the clone holds production's data, so its timings are the estimate. */
-    static String forecast(List<AppliedMigration> applied, LintReport lint) {
+    static String forecast(List<AppliedMigration> applied, LintReport lint, boolean rehearsal) {
         List<AppliedMigration> run = applied.stream().filter(a -> !a.adopted()).toList();
         if (run.isEmpty()) {
-            return "Nothing to forecast: no migration ran.";
+            return rehearsal ? "Nothing to forecast: no migration ran." : null;
+        }
+        if (!rehearsal) {
+            return null; // not a clone of production's data: its timings say nothing about production
         }
         long total = run.stream().mapToLong(AppliedMigration::durationMillis).sum();
         AppliedMigration slowest = run.stream().max(Comparator.comparingLong(AppliedMigration::durationMillis)).orElseThrow();

@@ -29,8 +29,9 @@ public final class Migrations {
         return new Linter(config.migrations().allow()).lint(files);
     }
 
-    public static DbMigrate.Options options(Config config, String target, boolean dryRun) {
+    /** @param rehearsal the target is a clone of the source (its timings forecast production's) */
+    public static DbMigrate.Options options(Config config, String target, boolean dryRun, boolean rehearsal) {
         MigrationsConfig m = config.migrations();
-        return new DbMigrate.Options(m.table(), target, dryRun, m.allow(), m.baselineVersion());
+        return new DbMigrate.Options(m.table(), target, dryRun, m.allow(), m.baselineVersion(), rehearsal);
     }
 }

@@ -69,7 +69,7 @@ class MigrateCliTest {
 
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("from version none to 2: 2 migration(s)"), r.out());
-        assertTrue(r.out().contains("Forecast for production"), r.out());
+        assertFalse(r.out().contains("Forecast for production"), "an in-place database is not a rehearsal: " + r.out());
         assertTrue(r.err().contains("V2__status.sql: 1 statement(s)"), r.err());
         assertTrue(Files.exists(repo.resolve(".dbpromote/reports/migrate-ci.json")));
         String junit = Files.readString(repo.resolve(".dbpromote/junit/migrate-ci.xml"));

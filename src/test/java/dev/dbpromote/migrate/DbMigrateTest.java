@@ -160,7 +160,7 @@ class DbMigrateTest {
     void dryRunListsPendingSqlAndChangesNothing(TestDatabase db) throws IOException {
         write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);\n");
 
-        MigrateResult r = migrate(db, new DbMigrate.Options("flyway_schema_history", null, true, List.of(), null));
+        MigrateResult r = migrate(db, new DbMigrate.Options("flyway_schema_history", null, true, List.of(), null, true));
 
         assertTrue(r.dryRun());
         assertEquals(2, r.pending().get(0).statements().size());
@@ -172,7 +172,7 @@ class DbMigrateTest {
         write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
         write("V2__b.sql", "CREATE TABLE b (id INT PRIMARY KEY);\n");
 
-        MigrateResult r = migrate(db, new DbMigrate.Options("flyway_schema_history", "1", false, List.of(), null));
+        MigrateResult r = migrate(db, new DbMigrate.Options("flyway_schema_history", "1", false, List.of(), null, true));
 
         assertEquals("1", r.versionAfter());
         assertFalse(db.column("SHOW TABLES").contains("b"));
@@ -226,7 +226,7 @@ class DbMigrateTest {
         assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
         assertTrue(e.getMessage().contains("migrations.baselineVersion"), e.getMessage());
 
-        MigrateResult r = migrate(db, new DbMigrate.Options("flyway_schema_history", null, false, List.of(), "1"));
+        MigrateResult r = migrate(db, new DbMigrate.Options("flyway_schema_history", null, false, List.of(), "1", true));
         assertTrue(r.success());
         assertEquals(List.of("2"), r.applied().stream().map(AppliedMigration::version).toList());
     }
