@@ -147,8 +147,8 @@ public final class ConfigLoader {
         String path = e instanceof JsonMappingException jme ? path(jme.getPath()) : "";
         // Records bind through their constructor, so Jackson may report the end of the enclosing map;
         // the key's own line comes from the YAML node tree.
-        int known = path.isEmpty() ? 0 : lines.line(path);
-        int lineNr = known > 0 ? known : loc == null ? -1 : loc.getLineNr();
+        int keyLine = path.isEmpty() ? 0 : lines.line(path);
+        int lineNr = keyLine > 0 ? keyLine : loc == null ? -1 : loc.getLineNr();
         String line = lineNr < 0 ? "" : " at line " + lineNr;
         if (e instanceof UnsetPlaceholderException u) {
             return file + ": environment variable " + u.name + " is not set (used" + line + ", key '" + path
