@@ -1,0 +1,41 @@
+package dev.dbpromote.validate;
+
+import dev.dbpromote.testing.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The orders / customers / order_items sample schema, with one 'refunded' order the sample suite rejects. */
+final class OrdersFixture {
+
+    private OrdersFixture() {
+    }
+
+    static void create(TestDatabase db) {
+        db.execute(
+                "CREATE TABLE customers (id INT PRIMARY KEY, email VARCHAR(200) NOT NULL, name VARCHAR(100), country CHAR(2),"
+                        + " created_at DATETIME NOT NULL)",
+                "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT NOT NULL, status VARCHAR(20) NOT NULL, total DECIMAL(10,2),"
+                        + " created_at DATETIME NOT NULL, shipped_at DATETIME NULL)",
+                "CREATE TABLE order_items (order_id INT NOT NULL, line_no INT NOT NULL, sku VARCHAR(40), quantity INT,"
+                        + " unit_price DECIMAL(10,2), PRIMARY KEY (order_id, line_no))",
+                "INSERT INTO customers VALUES (1,'ada@example.com','Ada','GB',NOW() - INTERVAL 30 DAY),"
+                        + " (2,'linus@example.org','Linus','FI',NOW() - INTERVAL 20 DAY), (3,'grace@example.net','Grace','US',NOW() - INTERVAL 10 DAY)",
+                "INSERT INTO orders VALUES (10,1,'paid',25.00,NOW() - INTERVAL 5 DAY,NULL), (11,1,'shipped',99.90,NOW() - INTERVAL 4 DAY, NOW() - INTERVAL 3 DAY),"
+                        + " (12,2,'new',10.00,NOW() - INTERVAL 1 DAY,NULL), (13,3,'refunded',42.00,NOW() - INTERVAL 2 DAY,NULL)",
+                "INSERT INTO order_items VALUES (10,1,'SKU-1',1,25.00), (11,1,'SKU-2',2,49.95), (12,1,'SKU-3',1,10.00), (13,1,'SKU-1',1,42.00)");
+    }
+
+    /** The sample suite from the main resources, copied to {@code dir}. */
+    static Path sampleSuite(Path dir) {
+        try (InputStream in = OrdersFixture.class.getResourceAsStream("/dev/dbpromote/validate/sample-orders-suite.yaml")) {
+            Path file = dir.resolve("expectations.yaml");
+            Files.copy(in, file);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
