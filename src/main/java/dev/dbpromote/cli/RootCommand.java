@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
                 "promoted dev -> staging -> production."},
         subcommands = {
                 CheckCommand.class,
+                ValidateCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success",
