@@ -49,6 +49,14 @@ final class Checks {
         String table = Sql.table(schema.database(), t.name());
         int rows = q.add("COUNT(*)");
         String col = e.column() == null ? null : Sql.quote(t.column(e.column()).map(Schema.Column::name).orElse(e.column()));
+        boolean uniqueness = e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE
+                || e.type() == ExpectationType.EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE;
+        if (uniqueness && t.uniqueIndexWithin(e.columns()).isPresent()) {
+            // A unique index already guarantees it (NULLs aside, which GX ignores too): no DISTINCT in the scan.
+            String index = t.uniqueIndexWithin(e.columns()).orElseThrow();
+            return new Compiled(e, q, s -> new Outcome(true, null, s.count(rows), 0L, 0.0, null,
+                    "guaranteed by unique index " + index + " on " + t.uniqueKeys().get(index)), null);
+        }
         return switch (e.type()) {
             case EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN -> new Compiled(e, q, s -> {
                 long n = s.count(rows);
@@ -60,40 +68,44 @@ final class Checks {
                 boolean ok = new BigDecimal(String.valueOf(e.arg("value"))).compareTo(BigDecimal.valueOf(n)) == 0;
                 return new Outcome(ok, n, n, null, null, null, "row count " + n + (ok ? " equals " : " does not equal ") + e.arg("value"));
             }, null);
-            case EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL ->
-                    map(e, q, t, table, rows, rows, new Fragment(col + " IS NULL"), "null");
-            case EXPECT_COLUMN_VALUES_TO_BE_NULL ->
-                    map(e, q, t, table, rows, rows, new Fragment(col + " IS NOT NULL"), "not null");
+            case EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL -> {
+                // COUNT(col) is shared with other expectations on the column; nulls are the rest.
+                int nonNull = q.add("COUNT(" + col + ")");
+                yield map(e, q, t, table, rows, rows, new Fragment(col + " IS NULL"), "null", s -> s.count(rows) - s.count(nonNull));
+            }
+            case EXPECT_COLUMN_VALUES_TO_BE_NULL -> {
+                int nonNull = q.add("COUNT(" + col + ")");
+                yield map(e, q, t, table, rows, rows, new Fragment(col + " IS NOT NULL"), "not null", s -> s.count(nonNull));
+            }
             case EXPECT_COLUMN_VALUES_TO_BE_IN_SET -> {
-                Fragment in = in(col, e.list("value_set"));
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"),
-                        new Fragment(col + " IS NOT NULL AND NOT (" + in.sql() + ")", in.binds()), "not in " + e.list("value_set"));
+                Fragment notIn = notIn(col, e.list("value_set"));
+                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), notIn, "not in " + e.list("value_set"), null);
             }
             case EXPECT_COLUMN_VALUES_TO_NOT_BE_IN_SET -> {
                 Fragment in = in(col, e.list("value_set"));
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), in, "in " + e.list("value_set"));
+                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), in, "in " + e.list("value_set"), null);
             }
             case EXPECT_COLUMN_VALUES_TO_BE_BETWEEN -> {
                 Fragment outside = outside(col, e);
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), outside, "outside " + range(e));
+                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), outside, "outside " + range(e), null);
             }
             case EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN -> {
                 Fragment outside = outside("CHAR_LENGTH(" + col + ")", e);
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), outside, "with a length outside " + range(e));
+                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), outside, "with a length outside " + range(e), null);
             }
             case EXPECT_COLUMN_VALUES_TO_MATCH_REGEX, EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX -> {
                 boolean match = e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_MATCH_REGEX;
                 Fragment r = regex(server, col, e.string("regex"));
-                Fragment bad = new Fragment(col + " IS NOT NULL AND " + (match ? "NOT " : "") + "(" + r.sql() + ")", r.binds());
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), bad, (match ? "not matching " : "matching ") + e.string("regex"));
+                Fragment bad = new Fragment((match ? "NOT " : "") + "(" + r.sql() + ")", r.binds());
+                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), bad, (match ? "not matching " : "matching ") + e.string("regex"), null);
             }
             case EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B -> {
                 String a = Sql.quote(t.column(e.string("column_A")).orElseThrow().name());
                 String b = Sql.quote(t.column(e.string("column_B")).orElseThrow().name());
                 String both = a + " IS NOT NULL AND " + b + " IS NOT NULL";
-                int denominator = q.add("SUM(CASE WHEN " + both + " THEN 1 ELSE 0 END)");
-                Fragment bad = new Fragment(both + " AND NOT (" + a + (e.flag("or_equal") ? " >= " : " > ") + b + ")");
-                yield map(e, q, t, table, rows, denominator, bad, "where " + e.string("column_A") + (e.flag("or_equal") ? " < " : " <= ") + e.string("column_B"));
+                int denominator = q.add("COUNT(CASE WHEN " + both + " THEN 1 END)");
+                Fragment bad = new Fragment("NOT (" + a + (e.flag("or_equal") ? " >= " : " > ") + b + ")");
+                yield map(e, q, t, table, rows, denominator, bad, "where " + e.string("column_A") + (e.flag("or_equal") ? " < " : " <= ") + e.string("column_B"), null);
             }
             case EXPECT_COLUMN_VALUES_TO_BE_UNIQUE -> {
                 int nonNull = q.add("COUNT(" + col + ")");
@@ -107,7 +119,7 @@ final class Checks {
                 List<String> cols = e.strings("column_list").stream().map(c -> Sql.quote(t.column(c).orElseThrow().name())).toList();
                 String list = String.join(", ", cols);
                 String allPresent = String.join(" AND ", cols.stream().map(c -> c + " IS NOT NULL").toList());
-                int complete = q.add("SUM(CASE WHEN " + allPresent + " THEN 1 ELSE 0 END)");
+                int complete = q.add("COUNT(CASE WHEN " + allPresent + " THEN 1 END)");
                 int distinct = q.add("COUNT(DISTINCT " + list + ")");
                 Fragment samples = new Fragment("SELECT " + list + ", COUNT(*) AS occurrences FROM " + table
                         + where(q.condition(), allPresent) + " GROUP BY " + list + " HAVING COUNT(*) > 1 LIMIT ?");
@@ -116,17 +128,18 @@ final class Checks {
             }
             case EXPECT_COLUMN_DISTINCT_VALUES_TO_BE_IN_SET, EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET -> {
                 List<Object> set = e.list("value_set");
-                Fragment in = in(col, set);
-                int outside = q.add("COUNT(DISTINCT CASE WHEN NOT (" + in.sql() + ") THEN " + col + " END)", in.binds());
-                int distinct = q.add("COUNT(DISTINCT " + col + ")");
+                Fragment notIn = notIn(col, set);
+                // Rows outside the set, not distinct values: a counter instead of a DISTINCT tree in the scan.
+                // Which values they are comes from the sample query, only when this fails.
+                int outside = q.add("COUNT(CASE WHEN " + notIn.sql() + " THEN 1 END)", notIn.binds());
                 List<Integer> present = new ArrayList<>();
                 if (e.type() == ExpectationType.EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET) {
                     for (Object v : set) {
                         present.add(q.add("MAX(CASE WHEN " + col + " = ? THEN 1 ELSE 0 END)", Collections.singletonList(v)));
                     }
                 }
-                Fragment samples = new Fragment("SELECT DISTINCT " + col + " FROM " + table
-                        + where(q.condition(), col + " IS NOT NULL AND NOT (" + in.sql() + ")") + " LIMIT ?", in.binds());
+                Fragment samples = new Fragment("SELECT " + col + ", COUNT(*) AS occurrences FROM " + table
+                        + where(q.condition(), notIn.sql()) + " GROUP BY " + col + " LIMIT ?", notIn.binds());
                 yield new Compiled(e, q, s -> {
                     long out = s.count(outside);
                     List<Object> missing = new ArrayList<>();
@@ -136,9 +149,9 @@ final class Checks {
                         }
                     }
                     boolean ok = out == 0 && missing.isEmpty();
-                    String msg = s.count(distinct) + " distinct values, " + out + " of them not in the set"
+                    String msg = (out == 0 ? "all values in the set" : out + " rows have values not in the set")
                             + (missing.isEmpty() ? "" : "; set values never seen: " + missing);
-                    return new Outcome(ok, s.count(distinct), s.count(rows), out, null, null, msg);
+                    return new Outcome(ok, null, s.count(rows), out, null, null, msg);
                 }, samples);
             }
             case EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN -> {
@@ -159,12 +172,15 @@ final class Checks {
                 };
                 String agg = fn + "(" + col + ")";
                 int value = q.add(agg);
-                // The comparison runs on the server, so dates, strings and decimals compare as MySQL compares them.
+                boolean numeric = fn.equals("AVG") || fn.equals("SUM") || t.column(e.column()).map(Checks::isNumeric).orElse(false);
+                // Numbers compare here; dates and strings compare on the server, as MySQL compares them (one
+                // more aggregate in the scan, only for those).
                 Fragment outside = outside(agg, e);
-                int bad = q.add("CASE WHEN " + agg + " IS NULL OR " + outside.sql() + " THEN 1 ELSE 0 END", outside.binds());
+                int bad = numeric ? -1 : q.add("CASE WHEN " + outside.sql() + " THEN 1 ELSE 0 END", outside.binds());
                 yield new Compiled(e, q, s -> {
-                    Object v = plain(s.value(value));
-                    boolean ok = !s.truth(bad);
+                    Object raw = s.value(value);
+                    Object v = plain(raw);
+                    boolean ok = raw != null && (numeric ? inRange(new BigDecimal(raw.toString()), e) : !s.truth(bad));
                     return new Outcome(ok, v, s.count(rows), null, null, null, fn.toLowerCase(Locale.ROOT) + " " + v
                             + (v == null ? " (no values)" : "") + (ok ? " is " : ", expected ") + range(e));
                 }, null);
@@ -186,9 +202,14 @@ final class Checks {
         };
     }
 
+    /**
+     * A column map expectation: rows where {@code unexpected} is true fail. Unexpected predicates rely on
+     * SQL's three-valued logic to skip NULLs (GX ignores missing values): {@code NULL > 5} is not true.
+     */
     private static Compiled map(Expectation e, ScanQuery q, Schema.Table t, String table, int rows, int denominator,
-            Fragment unexpected, String what) {
-        int bad = q.add("SUM(CASE WHEN " + unexpected.sql() + " THEN 1 ELSE 0 END)", unexpected.binds());
+            Fragment unexpected, String what, java.util.function.ToLongFunction<ScanQuery> counted) {
+        // COUNT of a CASE without ELSE: an integer counter per row, cheaper than SUM's decimal accumulation.
+        int bad = counted != null ? -1 : q.add("COUNT(CASE WHEN " + unexpected.sql() + " THEN 1 END)", unexpected.binds());
         List<String> cols = e.columns();
         Fragment samples = new Fragment(sampleCols(t, cols, null, true) + " FROM " + table
                 + where(q.condition(), unexpected.sql()) + " LIMIT ?", unexpected.binds());
@@ -197,7 +218,8 @@ final class Checks {
         return new Compiled(e, q, s -> {
             long total = s.count(rows);
             long denom = s.count(denominator);
-            return mapOutcome(e, total, denom, s.count(bad), nullCheck ? null : total - denom, "values " + what);
+            long unexpectedRows = counted != null ? counted.applyAsLong(s) : s.count(bad);
+            return mapOutcome(e, total, denom, unexpectedRows, nullCheck ? null : total - denom, "values " + what);
         }, samples);
     }
 
@@ -208,6 +230,19 @@ final class Checks {
         String msg = unexpected + " of " + denominator + " " + what + String.format(Locale.ROOT, " (%.4f%%)", pct)
                 + (e.arg("mostly") != null ? ", mostly " + e.arg("mostly") : "");
         return new Outcome(ok, null, total, unexpected, pct, missing, msg);
+    }
+
+    static boolean isNumeric(Schema.Column c) {
+        return c.dataType().matches("tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|float|double|real|bit|year");
+    }
+
+    /** Non-null values outside {@code values} (an empty set: every non-null value). */
+    static Fragment notIn(String col, List<Object> values) {
+        if (values.isEmpty()) {
+            return new Fragment(col + " IS NOT NULL");
+        }
+        Fragment in = in(col, values);
+        return new Fragment("NOT (" + in.sql() + ")", in.binds());
     }
 
     static Fragment in(String col, List<Object> values) {
@@ -229,11 +264,7 @@ final class Checks {
             parts.add(expr + (e.flag("strict_max") ? " >= ?" : " > ?"));
             binds.add(e.arg("max_value"));
         }
-        String sql = parts.isEmpty() ? "FALSE" : "(" + String.join(" OR ", parts) + ")";
-        if (expr.startsWith("`")) {
-            sql = expr + " IS NOT NULL AND " + sql;
-        }
-        return new Fragment(sql, binds);
+        return new Fragment(parts.isEmpty() ? "FALSE" : "(" + String.join(" OR ", parts) + ")", binds);
     }
 
     static Fragment regex(Schema.Server server, String col, String regex) {

@@ -28,7 +28,20 @@ record Schema(Server server, String database, Map<String, Table> tables) {
     record Column(String name, String dataType, String columnType, boolean nullable, boolean jsonCheck) {
     }
 
-    record Table(String name, List<Column> columns, List<String> primaryKey, long estimatedRows) {
+    /**
+     * @param uniqueKeys name and columns of every unique index (the primary key included)
+     */
+    record Table(String name, List<Column> columns, List<String> primaryKey, Map<String, List<String>> uniqueKeys, long estimatedRows) {
+
+        /** A unique index whose columns are all among {@code columns}: the database already guarantees they are unique. */
+        Optional<String> uniqueIndexWithin(List<String> columns) {
+            for (Map.Entry<String, List<String>> k : uniqueKeys.entrySet()) {
+                if (k.getValue().stream().allMatch(c -> columns.stream().anyMatch(x -> x.equalsIgnoreCase(c)))) {
+                    return Optional.of(k.getKey());
+                }
+            }
+            return Optional.empty();
+        }
 
         Optional<Column> column(String name) {
             for (Column c : columns) {
@@ -119,9 +132,22 @@ record Schema(Server server, String database, Map<String, Table> tables) {
                     }
                 }
             }
+            Map<String, Map<String, List<String>>> unique = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?"
+                            + " AND NON_UNIQUE = 0 AND SUB_PART IS NULL ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX")) {
+                ps.setString(1, database);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        unique.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                                .computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getString(3));
+                    }
+                }
+            }
             Map<String, Table> tables = new LinkedHashMap<>();
             columns.forEach((name, cols) -> tables.put(name,
-                    new Table(name, List.copyOf(cols), List.copyOf(pks.getOrDefault(name, List.of())), rows.getOrDefault(name, 0L))));
+                    new Table(name, List.copyOf(cols), List.copyOf(pks.getOrDefault(name, List.of())),
+                            Map.copyOf(unique.getOrDefault(name, Map.of())), rows.getOrDefault(name, 0L))));
             return new Schema(server, database, tables);
         } catch (SQLException e) {
             throw DbPromoteException.external("Could not read the tables of database '" + database + "' from information_schema: "

@@ -53,6 +53,9 @@ class DataValidateTest {
         // One scan per (table, row_condition): customers 1, orders 2 (one with row_condition), order_items 1; plus
         // 2 anti-joins, 1 custom query and 1 sample fetch.
         assertEquals(8, r.queries(), "queries");
+        ExpectationResult idUnique = r.results().stream().filter(x -> x.id().equals("customers.2.expect_column_values_to_be_unique"))
+                .findFirst().orElseThrow();
+        assertEquals("guaranteed by unique index PRIMARY on [id]", idUnique.message(), "no DISTINCT for what the schema guarantees");
     }
 
     @Test
