@@ -69,35 +69,39 @@ final class Checks {
                 return new Outcome(ok, n, n, null, null, null, "row count " + n + (ok ? " equals " : " does not equal ") + e.arg("value"));
             }, null);
             case EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL -> {
+                if (!t.column(e.column()).orElseThrow().nullable()) {
+                    yield new Compiled(e, q, s -> new Outcome(true, null, s.count(rows), 0L, 0.0, null,
+                            "guaranteed by the column's NOT NULL constraint"), null);
+                }
                 // COUNT(col) is shared with other expectations on the column; nulls are the rest.
-                int nonNull = q.add("COUNT(" + col + ")");
+                int nonNull = nonNull(q, t, e.column(), col);
                 yield map(e, q, t, table, rows, rows, new Fragment(col + " IS NULL"), "null", s -> s.count(rows) - s.count(nonNull));
             }
             case EXPECT_COLUMN_VALUES_TO_BE_NULL -> {
-                int nonNull = q.add("COUNT(" + col + ")");
+                int nonNull = nonNull(q, t, e.column(), col);
                 yield map(e, q, t, table, rows, rows, new Fragment(col + " IS NOT NULL"), "not null", s -> s.count(nonNull));
             }
             case EXPECT_COLUMN_VALUES_TO_BE_IN_SET -> {
                 Fragment notIn = notIn(col, e.list("value_set"));
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), notIn, "not in " + e.list("value_set"), null);
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), notIn, "not in " + e.list("value_set"), null);
             }
             case EXPECT_COLUMN_VALUES_TO_NOT_BE_IN_SET -> {
                 Fragment in = in(col, e.list("value_set"));
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), in, "in " + e.list("value_set"), null);
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), in, "in " + e.list("value_set"), null);
             }
             case EXPECT_COLUMN_VALUES_TO_BE_BETWEEN -> {
                 Fragment outside = outside(col, e);
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), outside, "outside " + range(e), null);
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), outside, "outside " + range(e), null);
             }
             case EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN -> {
                 Fragment outside = outside("CHAR_LENGTH(" + col + ")", e);
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), outside, "with a length outside " + range(e), null);
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), outside, "with a length outside " + range(e), null);
             }
             case EXPECT_COLUMN_VALUES_TO_MATCH_REGEX, EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX -> {
                 boolean match = e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_MATCH_REGEX;
                 Fragment r = regex(server, col, e.string("regex"));
                 Fragment bad = new Fragment((match ? "NOT " : "") + "(" + r.sql() + ")", r.binds());
-                yield map(e, q, t, table, rows, q.add("COUNT(" + col + ")"), bad, (match ? "not matching " : "matching ") + e.string("regex"), null);
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), bad, (match ? "not matching " : "matching ") + e.string("regex"), null);
             }
             case EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B -> {
                 String a = Sql.quote(t.column(e.string("column_A")).orElseThrow().name());
@@ -108,7 +112,7 @@ final class Checks {
                 yield map(e, q, t, table, rows, denominator, bad, "where " + e.string("column_A") + (e.flag("or_equal") ? " < " : " <= ") + e.string("column_B"), null);
             }
             case EXPECT_COLUMN_VALUES_TO_BE_UNIQUE -> {
-                int nonNull = q.add("COUNT(" + col + ")");
+                int nonNull = nonNull(q, t, e.column(), col);
                 int distinct = q.add("COUNT(DISTINCT " + col + ")");
                 Fragment samples = new Fragment(sampleCols(t, List.of(), col + ", COUNT(*) AS occurrences", false) + " FROM " + table
                         + where(q.condition(), col + " IS NOT NULL") + " GROUP BY " + col + " HAVING COUNT(*) > 1 LIMIT ?");
@@ -230,6 +234,12 @@ final class Checks {
         String msg = unexpected + " of " + denominator + " " + what + String.format(Locale.ROOT, " (%.4f%%)", pct)
                 + (e.arg("mostly") != null ? ", mostly " + e.arg("mostly") : "");
         return new Outcome(ok, null, total, unexpected, pct, missing, msg);
+    }
+
+    /** COUNT(col), or the row count itself when the column is NOT NULL (one aggregate fewer per row). */
+    static int nonNull(ScanQuery q, Schema.Table t, String column, String quoted) {
+        boolean nullable = t.column(column).map(Schema.Column::nullable).orElse(true);
+        return nullable ? q.add("COUNT(" + quoted + ")") : q.add("COUNT(*)");
     }
 
     static boolean isNumeric(Schema.Column c) {
