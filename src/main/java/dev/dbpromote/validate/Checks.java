@@ -231,7 +231,7 @@ final class Checks {
     private static Outcome mapOutcome(Expectation e, long total, long denominator, long unexpected, Long missing, String what) {
         double pct = denominator == 0 ? 0.0 : 100.0 * unexpected / denominator;
         boolean ok = denominator == 0 || (double) (denominator - unexpected) / denominator >= e.mostly() - 1e-12;
-        String msg = unexpected + " of " + denominator + " " + what + String.format(Locale.ROOT, " (%.4f%%)", pct)
+        String msg = unexpected + " of " + denominator + " " + what + String.format(Locale.ROOT, " (%.2f%%)", pct)
                 + (e.arg("mostly") != null ? ", mostly " + e.arg("mostly") : "");
         return new Outcome(ok, null, total, unexpected, pct, missing, msg);
     }

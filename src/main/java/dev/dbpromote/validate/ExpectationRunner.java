@@ -151,7 +151,7 @@ final class ExpectationRunner {
                     List.of((long) sampleRows), cols, rowsOut);
         }
         String msg = orphans + " of " + nonNull + " values of " + e.column() + " not found in " + other.name() + "."
-                + e.string("other_column") + String.format(Locale.ROOT, " (%.4f%%)", pct);
+                + e.string("other_column") + String.format(Locale.ROOT, " (%.2f%%)", pct);
         return result(e, new Checks.Outcome(ok, null, rows, orphans, pct, rows - nonNull, msg), cols, rowsOut);
     }
 

@@ -70,7 +70,7 @@ public enum ExpectationType {
     }
 
     /** Accepted everywhere and ignored where they mean nothing to us (GX result and bookkeeping options). */
-    static final Set<String> ALWAYS_ALLOWED = Set.of("result_format", "meta", "catch_exceptions", "include_config", "table", "notes");
+    static final Set<String> ALWAYS_ALLOWED = Set.of("result_format", "meta", "catch_exceptions", "include_config", "table", "notes", "batch_id");
 
     private final Kind kind;
     private final List<String> required;

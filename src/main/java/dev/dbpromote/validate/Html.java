@@ -58,7 +58,7 @@ final class Html {
         h.append(".</p>\n");
         h.append("<p class=\"meta\">").append(e(r.server())).append(" · strategy ").append(e(r.strategy())).append(" · ")
                 .append(r.queries()).append(" queries in ").append(Reports.seconds(r.duration().toMillis())).append(" s · ")
-                .append(e(r.startedAt().toString())).append(" · suite <code>").append(e(String.valueOf(r.suiteFile()))).append("</code></p>\n");
+                .append(e(r.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())).append(" · suite <code>").append(e(String.valueOf(r.suiteFile()))).append("</code></p>\n");
 
         Map<String, List<ExpectationResult>> byTable = new LinkedHashMap<>();
         r.results().forEach(x -> byTable.computeIfAbsent(x.table(), k -> new ArrayList<>()).add(x));
@@ -85,8 +85,9 @@ final class Html {
                 h.append("<tr><td>").append(status(st)).append("</td><td><code>").append(e(x.type())).append("</code></td><td><code>")
                         .append(e(args(x.kwargs()))).append("</code></td><td>").append(e(x.message()));
                 if (!x.samples().isEmpty()) {
-                    h.append("<table class=\"samples\"><caption class=\"meta\">first ").append(x.samples().size())
-                            .append(" failing rows</caption><thead><tr>");
+                    h.append("<table class=\"samples\"><caption class=\"meta\">failing rows")
+                            .append(x.unexpectedCount() != null && x.unexpectedCount() > x.samples().size() ? " (first " + x.samples().size() + ")" : "")
+                            .append("</caption><thead><tr>");
                     x.sampleColumns().forEach(c -> h.append("<th>").append(e(c)).append("</th>"));
                     h.append("</tr></thead><tbody>");
                     for (List<Object> row : x.samples()) {

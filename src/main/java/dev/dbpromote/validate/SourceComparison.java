@@ -187,10 +187,12 @@ public final class SourceComparison {
                 }
             }
         }
+        boolean dataSame = same;
         same = same && onlySource.isEmpty() && onlyTarget.isEmpty();
         String status = same ? "match" : isTouched ? "changed" : "differs";
         String message = same ? "row count and fingerprint match"
-                : (sourceRows == targetRows ? "same row count (" + sourceRows + "), different content" : "row count " + targetRows
+                : (dataSame ? "rows match on the common columns (" + sourceRows + ")"
+                        : sourceRows == targetRows ? "same row count (" + sourceRows + "), different content" : "row count " + targetRows
                         + " in the clone, " + sourceRows + " in the source")
                         + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         if (same && !notes.isEmpty()) {

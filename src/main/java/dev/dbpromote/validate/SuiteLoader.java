@@ -47,7 +47,9 @@ import java.util.regex.Pattern;
 public final class SuiteLoader {
 
     private static final Pattern PARAMETER = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
-    private static final Set<String> ITEM_EXTRAS = Set.of("warn_only", "meta", "notes", "id");
+    /** Bookkeeping keys GX 0.x/1.x write next to an expectation; accepted and ignored. */
+    private static final Set<String> ITEM_EXTRAS = Set.of("warn_only", "meta", "notes", "id", "description", "severity",
+            "ge_cloud_id", "expectation_context", "rendered_content");
     private static final Set<String> TABLE_KEYS = Set.of("expectations", "warn_only");
 
     private final Map<String, String> parameters;
@@ -280,7 +282,7 @@ public final class SuiteLoader {
                 kwargsAt = at + ".kwargs";
                 for (Iterator<String> keys = item.fieldNames(); keys.hasNext();) {
                     String k = keys.next();
-                    if (!k.equals(key) && !k.equals("kwargs") && !ITEM_EXTRAS.contains(k) && !k.equals("rendered_content")) {
+                    if (!k.equals(key) && !k.equals("kwargs") && !ITEM_EXTRAS.contains(k)) {
                         problem(at + "." + k, "unknown key '" + k + "' in an expectation; use 'kwargs' for its arguments");
                     }
                 }

@@ -63,7 +63,7 @@ class SuiteLoaderTest {
                     {"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}, "meta": {}},
                     {"expectation_type": "expect_table_row_count_to_be_between",
                      "kwargs": {"min_value": {"$PARAMETER": "MIN_ROWS"}, "max_value": null}},
-                    {"type": "ExpectColumnValuesToBeInSet", "kwargs": {"column": "status", "value_set": ["a", "b"], "table": "order_status"}}
+                    {"type": "ExpectColumnValuesToBeInSet", "id": "8b2f", "severity": "critical", "kwargs": {"column": "status", "value_set": ["a", "b"], "table": "order_status"}}
                   ]
                 }
                 """, Map.of("MIN_ROWS", "10"));
