@@ -59,6 +59,20 @@ class DataValidateTest {
     }
 
     @Test
+    void theDemoCallValidatesAndComparesWithDefaults(TestDatabase source, TestDatabase clone) {
+        OrdersFixture.create(source);
+        OrdersFixture.create(clone);
+        clone.execute("ALTER TABLE orders ADD COLUMN channel VARCHAR(10)");
+        ValidationResult r = DataValidate.run(clone.root(), source.root(), OrdersFixture.sampleSuite(dir), Set.of("orders"),
+                dir.resolve(".dbpromote"), "dev-pr-42");
+        assertTrue(r.failsRun(), "the refunded order");
+        assertEquals(1, r.statistics().unsuccessfulExpectations());
+        assertTrue(r.comparison().success(), "orders changed, but the migration touched it");
+        assertEquals("changed", r.comparison().tables().stream().filter(d -> d.table().equals("orders")).findFirst().orElseThrow().status());
+        assertTrue(Files.exists(dir.resolve(".dbpromote/html/validate-dev-pr-42.html")));
+    }
+
+    @Test
     void perExpectationStrategyGivesTheSameResultsWithMoreQueries(TestDatabase db) {
         OrdersFixture.create(db);
         Path suite = OrdersFixture.sampleSuite(dir);

@@ -1,10 +1,6 @@
 package dev.dbpromote.validate;
 
 import dev.dbpromote.testing.TestDatabase;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The orders / customers / order_items sample schema (fixed dates, so two copies are identical), with one 'refunded' order the sample suite rejects. */
@@ -28,14 +24,8 @@ final class OrdersFixture {
                 "INSERT INTO order_items VALUES (10,1,'SKU-1',1,25.00), (11,1,'SKU-2',2,49.95), (12,1,'SKU-3',1,10.00), (13,1,'SKU-1',1,42.00)");
     }
 
-    /** The sample suite from the main resources, copied to {@code dir}. */
+    /** The sample suite from the main resources, as the demo writes it. */
     static Path sampleSuite(Path dir) {
-        try (InputStream in = OrdersFixture.class.getResourceAsStream("/dev/dbpromote/validate/sample-orders-suite.yaml")) {
-            Path file = dir.resolve("expectations.yaml");
-            Files.copy(in, file);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SampleSuites.writeOrdersSuite(dir.resolve("expectations.yaml"));
     }
 }
