@@ -31,7 +31,8 @@ record Schema(Server server, String database, Map<String, Table> tables) {
     /**
      * @param uniqueKeys name and columns of every unique index (the primary key included)
      */
-    record Table(String name, List<Column> columns, List<String> primaryKey, Map<String, List<String>> uniqueKeys, long estimatedRows) {
+    record Table(String name, List<Column> columns, List<String> primaryKey, Map<String, List<String>> uniqueKeys, long estimatedRows,
+            boolean view) {
 
         /** A unique index whose columns are all among {@code columns}: the database already guarantees they are unique. */
         Optional<String> uniqueIndexWithin(List<String> columns) {
@@ -79,14 +80,18 @@ record Schema(Server server, String database, Map<String, Table> tables) {
             Server server = server(c);
             Map<String, List<Column>> columns = new LinkedHashMap<>();
             Map<String, Long> rows = new LinkedHashMap<>();
+            java.util.Set<String> views = new java.util.HashSet<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'VIEW')"
+                    "SELECT TABLE_NAME, TABLE_ROWS, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'VIEW')"
                             + " ORDER BY TABLE_NAME")) {
                 ps.setString(1, database);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         columns.put(rs.getString(1), new ArrayList<>());
                         rows.put(rs.getString(1), rs.getLong(2));
+                        if ("VIEW".equals(rs.getString(3))) {
+                            views.add(rs.getString(1));
+                        }
                     }
                 }
             }
@@ -147,7 +152,7 @@ record Schema(Server server, String database, Map<String, Table> tables) {
             Map<String, Table> tables = new LinkedHashMap<>();
             columns.forEach((name, cols) -> tables.put(name,
                     new Table(name, List.copyOf(cols), List.copyOf(pks.getOrDefault(name, List.of())),
-                            Map.copyOf(unique.getOrDefault(name, Map.of())), rows.getOrDefault(name, 0L))));
+                            Map.copyOf(unique.getOrDefault(name, Map.of())), rows.getOrDefault(name, 0L), views.contains(name))));
             return new Schema(server, database, tables);
         } catch (SQLException e) {
             throw DbPromoteException.external("Could not read the tables of database '" + database + "' from information_schema: "

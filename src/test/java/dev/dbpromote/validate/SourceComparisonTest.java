@@ -82,6 +82,7 @@ class SourceComparisonTest {
         OrdersFixture.create(source);
         OrdersFixture.create(clone);
         clone.execute("ALTER TABLE orders ADD COLUMN channel VARCHAR(10) DEFAULT 'web'", "CREATE TABLE audit (id INT PRIMARY KEY)",
+                "CREATE VIEW paid_orders AS SELECT id FROM orders WHERE status = 'paid'",
                 "ALTER TABLE customers ADD COLUMN vip INT");
         Map<String, SourceComparison.TableDiff> d = compare(source, clone, Set.of("orders", "audit"));
         assertEquals("changed", d.get("orders").status());
@@ -90,6 +91,8 @@ class SourceComparisonTest {
         assertEquals("differs", d.get("customers").status());
         assertTrue(d.get("customers").failsRun());
         assertEquals("match", d.get("order_items").status());
+        assertFalse(d.containsKey("paid_orders"), "views are not compared");
+        assertTrue(d.get("orders").message().startsWith("rows match on the common columns (4)"), d.get("orders").message());
     }
 
     @Test
