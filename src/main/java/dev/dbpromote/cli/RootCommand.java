@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
                 DemoCommand.class,
                 DeployCommand.class,
                 CloneCommand.class, EnvCommand.class, SnapshotCommand.class,
+                ValidateCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success",

@@ -45,6 +45,20 @@ final class ConfigValidator {
         }
         if (c.validate() != null) {
             oneOf("validate.compare", c.validate().compare(), Set.of("source", "none"));
+            if (c.validate().sampleRows() < 0 || c.validate().sampleRows() > 1000) {
+                problem("validate.sampleRows", "validate.sampleRows must be from 0 to 1000 (rows fetched per failed expectation), got "
+                        + c.validate().sampleRows());
+            }
+            if (c.validate().compareChunkKeys() < 1) {
+                problem("validate.compareChunkKeys", "validate.compareChunkKeys must be a positive number of primary-key values"
+                        + " per fingerprint query, got " + c.validate().compareChunkKeys());
+            }
+            for (String name : c.validate().parameters().keySet()) {
+                if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    problem("validate.parameters." + name, "suite parameter name '" + name + "' must be letters, digits or '_'"
+                            + " (it is referenced as $" + name + " in the suite)");
+                }
+            }
         }
         if (c.environments().isEmpty()) {
             problem("environments", "at least one environment is needed (e.g. 'dev' with strategy: clone)");

@@ -1,0 +1,396 @@
+package dev.dbpromote.validate;
+
+import dev.dbpromote.config.Durations;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Compiles expectations into aggregate expressions of a {@link ScanQuery} and evaluates their values.
+ * Every value from a suite is a bind parameter; every name is quoted by {@link Sql#quote}.
+ */
+final class Checks {
+
+    private Checks() {
+    }
+
+    /** SQL text and the values for its {@code ?}s, in order. */
+    record Fragment(String sql, List<Object> binds) {
+        Fragment(String sql, Object... binds) {
+            this(sql, List.of(binds));
+        }
+    }
+
+    /** What an expectation found. Counts are null where they mean nothing (metadata checks). */
+    record Outcome(boolean success, Object observed, Long elementCount, Long unexpectedCount, Double unexpectedPercent,
+            Long missingCount, String message) {
+
+        static Outcome of(boolean success, Object observed, String message) {
+            return new Outcome(success, observed, null, null, null, null, message);
+        }
+    }
+
+    interface Evaluator {
+        Outcome evaluate(ScanQuery q);
+    }
+
+    /** An aggregate expectation bound to its scan, and how to fetch failing rows if it fails. */
+    record Compiled(Expectation expectation, ScanQuery query, Evaluator evaluator, Fragment samples) {
+    }
+
+    static Compiled compile(Expectation e, ScanQuery q, Schema schema, Schema.Table t) {
+        Schema.Server server = schema.server();
+        String table = Sql.table(schema.database(), t.name());
+        int rows = q.add("COUNT(*)");
+        String col = e.column() == null ? null : Sql.quote(t.column(e.column()).map(Schema.Column::name).orElse(e.column()));
+        boolean uniqueness = e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_UNIQUE
+                || e.type() == ExpectationType.EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE;
+        if (uniqueness && t.uniqueIndexWithin(e.columns()).isPresent()) {
+            // A unique index already guarantees it (NULLs aside, which GX ignores too): no DISTINCT in the scan.
+            String index = t.uniqueIndexWithin(e.columns()).orElseThrow();
+            return new Compiled(e, q, s -> new Outcome(true, null, s.count(rows), 0L, 0.0, null,
+                    "guaranteed by unique index " + index + " on " + t.uniqueKeys().get(index)), null);
+        }
+        return switch (e.type()) {
+            case EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN -> new Compiled(e, q, s -> {
+                long n = s.count(rows);
+                boolean ok = inRange(BigDecimal.valueOf(n), e);
+                return new Outcome(ok, n, n, null, null, null, "row count " + n + (ok ? " is " : " is not ") + range(e));
+            }, null);
+            case EXPECT_TABLE_ROW_COUNT_TO_EQUAL -> new Compiled(e, q, s -> {
+                long n = s.count(rows);
+                boolean ok = new BigDecimal(String.valueOf(e.arg("value"))).compareTo(BigDecimal.valueOf(n)) == 0;
+                return new Outcome(ok, n, n, null, null, null, "row count " + n + (ok ? " equals " : " does not equal ") + e.arg("value"));
+            }, null);
+            case EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL -> {
+                if (!t.column(e.column()).orElseThrow().nullable()) {
+                    yield new Compiled(e, q, s -> new Outcome(true, null, s.count(rows), 0L, 0.0, null,
+                            "guaranteed by the column's NOT NULL constraint"), null);
+                }
+                // COUNT(col) is shared with other expectations on the column; nulls are the rest.
+                int nonNull = nonNull(q, t, e.column(), col);
+                yield map(e, q, t, table, rows, rows, new Fragment(col + " IS NULL"), "null", s -> s.count(rows) - s.count(nonNull));
+            }
+            case EXPECT_COLUMN_VALUES_TO_BE_NULL -> {
+                int nonNull = nonNull(q, t, e.column(), col);
+                yield map(e, q, t, table, rows, rows, new Fragment(col + " IS NOT NULL"), "not null", s -> s.count(nonNull));
+            }
+            case EXPECT_COLUMN_VALUES_TO_BE_IN_SET -> {
+                Fragment notIn = notIn(col, e.list("value_set"));
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), notIn, "not in " + e.list("value_set"), null);
+            }
+            case EXPECT_COLUMN_VALUES_TO_NOT_BE_IN_SET -> {
+                Fragment in = in(col, e.list("value_set"));
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), in, "in " + e.list("value_set"), null);
+            }
+            case EXPECT_COLUMN_VALUES_TO_BE_BETWEEN -> {
+                Fragment outside = outside(col, e);
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), outside, "outside " + range(e), null);
+            }
+            case EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN -> {
+                Fragment outside = outside("CHAR_LENGTH(" + col + ")", e);
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), outside, "with a length outside " + range(e), null);
+            }
+            case EXPECT_COLUMN_VALUES_TO_MATCH_REGEX, EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX -> {
+                boolean match = e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_MATCH_REGEX;
+                Fragment r = regex(server, col, e.string("regex"));
+                Fragment bad = new Fragment((match ? "NOT " : "") + "(" + r.sql() + ")", r.binds());
+                yield map(e, q, t, table, rows, nonNull(q, t, e.column(), col), bad, (match ? "not matching " : "matching ") + e.string("regex"), null);
+            }
+            case EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B -> {
+                String a = Sql.quote(t.column(e.string("column_A")).orElseThrow().name());
+                String b = Sql.quote(t.column(e.string("column_B")).orElseThrow().name());
+                String both = a + " IS NOT NULL AND " + b + " IS NOT NULL";
+                int denominator = q.add("COUNT(CASE WHEN " + both + " THEN 1 END)");
+                Fragment bad = new Fragment("NOT (" + a + (e.flag("or_equal") ? " >= " : " > ") + b + ")");
+                yield map(e, q, t, table, rows, denominator, bad, "where " + e.string("column_A") + (e.flag("or_equal") ? " < " : " <= ") + e.string("column_B"), null);
+            }
+            case EXPECT_COLUMN_VALUES_TO_BE_UNIQUE -> {
+                int nonNull = nonNull(q, t, e.column(), col);
+                int distinct = q.add("COUNT(DISTINCT " + col + ")");
+                Fragment samples = new Fragment(sampleCols(t, List.of(), col + ", COUNT(*) AS occurrences", false) + " FROM " + table
+                        + where(q.condition(), col + " IS NOT NULL") + " GROUP BY " + col + " HAVING COUNT(*) > 1 LIMIT ?");
+                yield new Compiled(e, q, s -> mapOutcome(e, s.count(rows), s.count(nonNull), s.count(nonNull) - s.count(distinct),
+                        s.count(rows) - s.count(nonNull), "duplicate values (rows beyond the first of each value)"), samples);
+            }
+            case EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE -> {
+                List<String> cols = e.strings("column_list").stream().map(c -> Sql.quote(t.column(c).orElseThrow().name())).toList();
+                String list = String.join(", ", cols);
+                String allPresent = String.join(" AND ", cols.stream().map(c -> c + " IS NOT NULL").toList());
+                int complete = q.add("COUNT(CASE WHEN " + allPresent + " THEN 1 END)");
+                int distinct = q.add("COUNT(DISTINCT " + list + ")");
+                Fragment samples = new Fragment("SELECT " + list + ", COUNT(*) AS occurrences FROM " + table
+                        + where(q.condition(), allPresent) + " GROUP BY " + list + " HAVING COUNT(*) > 1 LIMIT ?");
+                yield new Compiled(e, q, s -> mapOutcome(e, s.count(rows), s.count(complete), s.count(complete) - s.count(distinct),
+                        s.count(rows) - s.count(complete), "duplicate combinations (rows beyond the first of each)"), samples);
+            }
+            case EXPECT_COLUMN_DISTINCT_VALUES_TO_BE_IN_SET, EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET -> {
+                List<Object> set = e.list("value_set");
+                Fragment notIn = notIn(col, set);
+                // Rows outside the set, not distinct values: a counter instead of a DISTINCT tree in the scan.
+                // Which values they are comes from the sample query, only when this fails.
+                int outside = q.add("COUNT(CASE WHEN " + notIn.sql() + " THEN 1 END)", notIn.binds());
+                List<Integer> present = new ArrayList<>();
+                if (e.type() == ExpectationType.EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET) {
+                    for (Object v : set) {
+                        present.add(q.add("MAX(CASE WHEN " + col + " = ? THEN 1 ELSE 0 END)", Collections.singletonList(v)));
+                    }
+                }
+                Fragment samples = new Fragment("SELECT " + col + ", COUNT(*) AS occurrences FROM " + table
+                        + where(q.condition(), notIn.sql()) + " GROUP BY " + col + " LIMIT ?", notIn.binds());
+                yield new Compiled(e, q, s -> {
+                    long out = s.count(outside);
+                    List<Object> missing = new ArrayList<>();
+                    for (int i = 0; i < present.size(); i++) {
+                        if (!s.truth(present.get(i))) {
+                            missing.add(set.get(i));
+                        }
+                    }
+                    boolean ok = out == 0 && missing.isEmpty();
+                    String msg = (out == 0 ? "all values in the set" : out + " rows have values not in the set")
+                            + (missing.isEmpty() ? "" : "; set values never seen: " + missing);
+                    return new Outcome(ok, null, s.count(rows), out, null, null, msg);
+                }, samples);
+            }
+            case EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN -> {
+                int distinct = q.add("COUNT(DISTINCT " + col + ")");
+                yield new Compiled(e, q, s -> {
+                    long n = s.count(distinct);
+                    boolean ok = inRange(BigDecimal.valueOf(n), e);
+                    return new Outcome(ok, n, s.count(rows), null, null, null, n + " distinct values, expected " + range(e));
+                }, null);
+            }
+            case EXPECT_COLUMN_MIN_TO_BE_BETWEEN, EXPECT_COLUMN_MAX_TO_BE_BETWEEN, EXPECT_COLUMN_MEAN_TO_BE_BETWEEN,
+                    EXPECT_COLUMN_SUM_TO_BE_BETWEEN -> {
+                String fn = switch (e.type()) {
+                    case EXPECT_COLUMN_MIN_TO_BE_BETWEEN -> "MIN";
+                    case EXPECT_COLUMN_MAX_TO_BE_BETWEEN -> "MAX";
+                    case EXPECT_COLUMN_MEAN_TO_BE_BETWEEN -> "AVG";
+                    default -> "SUM";
+                };
+                String agg = fn + "(" + col + ")";
+                int value = q.add(agg);
+                boolean numeric = fn.equals("AVG") || fn.equals("SUM") || t.column(e.column()).map(Checks::isNumeric).orElse(false);
+                // Numbers compare here; dates and strings compare on the server, as MySQL compares them (one
+                // more aggregate in the scan, only for those).
+                Fragment outside = outside(agg, e);
+                int bad = numeric ? -1 : q.add("CASE WHEN " + outside.sql() + " THEN 1 ELSE 0 END", outside.binds());
+                yield new Compiled(e, q, s -> {
+                    Object raw = s.value(value);
+                    Object v = plain(raw);
+                    boolean ok = raw != null && (numeric ? inRange(new BigDecimal(raw.toString()), e) : !s.truth(bad));
+                    return new Outcome(ok, v, s.count(rows), null, null, null, fn.toLowerCase(Locale.ROOT) + " " + v
+                            + (v == null ? " (no values)" : "") + (ok ? " is " : ", expected ") + range(e));
+                }, null);
+            }
+            case EXPECT_COLUMN_MAX_TO_BE_RECENT -> {
+                long maxAge = Durations.parse(e.string("max_age")).toSeconds();
+                int newest = q.add("MAX(" + col + ")");
+                // The database's clock, not this machine's: both ends of the age from one place.
+                int age = q.add("TIMESTAMPDIFF(SECOND, MAX(" + col + "), NOW())");
+                yield new Compiled(e, q, s -> {
+                    Object v = plain(s.value(newest));
+                    Long seconds = s.value(age) == null ? null : s.count(age);
+                    boolean ok = seconds != null && seconds <= maxAge;
+                    return new Outcome(ok, v, s.count(rows), null, null, null, v == null ? "no values: nothing is fresh"
+                            : "newest " + v + " is " + human(seconds) + " old; allowed " + e.string("max_age"));
+                }, null);
+            }
+            default -> throw new IllegalStateException("not an aggregate expectation: " + e.type());
+        };
+    }
+
+    /**
+     * A column map expectation: rows where {@code unexpected} is true fail. Unexpected predicates rely on
+     * SQL's three-valued logic to skip NULLs (GX ignores missing values): {@code NULL > 5} is not true.
+     */
+    private static Compiled map(Expectation e, ScanQuery q, Schema.Table t, String table, int rows, int denominator,
+            Fragment unexpected, String what, java.util.function.ToLongFunction<ScanQuery> counted) {
+        // COUNT of a CASE without ELSE: an integer counter per row, cheaper than SUM's decimal accumulation.
+        int bad = counted != null ? -1 : q.add("COUNT(CASE WHEN " + unexpected.sql() + " THEN 1 END)", unexpected.binds());
+        List<String> cols = e.columns();
+        Fragment samples = new Fragment(sampleCols(t, cols, null, true) + " FROM " + table
+                + where(q.condition(), unexpected.sql()) + " LIMIT ?", unexpected.binds());
+        boolean nullCheck = e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL
+                || e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_NULL;
+        return new Compiled(e, q, s -> {
+            long total = s.count(rows);
+            long denom = s.count(denominator);
+            long unexpectedRows = counted != null ? counted.applyAsLong(s) : s.count(bad);
+            return mapOutcome(e, total, denom, unexpectedRows, nullCheck ? null : total - denom, "values " + what);
+        }, samples);
+    }
+
+    /** GX semantics: {@code mostly} is the fraction of non-missing values that must pass. */
+    private static Outcome mapOutcome(Expectation e, long total, long denominator, long unexpected, Long missing, String what) {
+        double pct = denominator == 0 ? 0.0 : 100.0 * unexpected / denominator;
+        boolean ok = denominator == 0 || (double) (denominator - unexpected) / denominator >= e.mostly() - 1e-12;
+        String msg = unexpected + " of " + denominator + " " + what + String.format(Locale.ROOT, " (%.2f%%)", pct)
+                + (e.arg("mostly") != null ? ", mostly " + e.arg("mostly") : "");
+        return new Outcome(ok, null, total, unexpected, pct, missing, msg);
+    }
+
+    /** COUNT(col), or the row count itself when the column is NOT NULL (one aggregate fewer per row). */
+    static int nonNull(ScanQuery q, Schema.Table t, String column, String quoted) {
+        boolean nullable = t.column(column).map(Schema.Column::nullable).orElse(true);
+        return nullable ? q.add("COUNT(" + quoted + ")") : q.add("COUNT(*)");
+    }
+
+    static boolean isNumeric(Schema.Column c) {
+        return c.dataType().matches("tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|float|double|real|bit|year");
+    }
+
+    /** Non-null values outside {@code values} (an empty set: every non-null value). */
+    static Fragment notIn(String col, List<Object> values) {
+        if (values.isEmpty()) {
+            return new Fragment(col + " IS NOT NULL");
+        }
+        Fragment in = in(col, values);
+        return new Fragment("NOT (" + in.sql() + ")", in.binds());
+    }
+
+    static Fragment in(String col, List<Object> values) {
+        if (values.isEmpty()) {
+            return new Fragment("FALSE");
+        }
+        return new Fragment(col + " IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + ")", values);
+    }
+
+    /** The values outside {@code [min_value, max_value]} (one-sided when one is missing; strict_* honoured). */
+    static Fragment outside(String expr, Expectation e) {
+        List<String> parts = new ArrayList<>();
+        List<Object> binds = new ArrayList<>();
+        if (e.arg("min_value") != null) {
+            parts.add(expr + (e.flag("strict_min") ? " <= ?" : " < ?"));
+            binds.add(e.arg("min_value"));
+        }
+        if (e.arg("max_value") != null) {
+            parts.add(expr + (e.flag("strict_max") ? " >= ?" : " > ?"));
+            binds.add(e.arg("max_value"));
+        }
+        return new Fragment(parts.isEmpty() ? "FALSE" : "(" + String.join(" OR ", parts) + ")", binds);
+    }
+
+    static Fragment regex(Schema.Server server, String col, String regex) {
+        if (server.mariaDb()) {
+            return new Fragment(col + " REGEXP ?", serverRegex(server, regex));
+        }
+        return new Fragment("REGEXP_LIKE(" + col + ", ?, 'c')", regex);
+    }
+
+    /**
+     * GX regexes are case-sensitive (Python {@code re.search}). MariaDB's PCRE REGEXP follows the column's
+     * collation (case-insensitive for {@code _ci}), so the pattern gets PCRE's {@code (?-i)}; MySQL 8 gets
+     * REGEXP_LIKE's {@code 'c'} match type instead.
+     */
+    static String serverRegex(Schema.Server server, String regex) {
+        return server.mariaDb() ? "(?-i)" + regex : regex;
+    }
+
+    static String customQuery(Expectation e, String qualifiedTable) {
+        String q = e.string(e.type() == ExpectationType.UNEXPECTED_ROWS_EXPECTATION ? "unexpected_rows_query" : "query");
+        return RowConditions.stripTrailingSemicolon(q).replace("{batch}", qualifiedTable);
+    }
+
+    static String where(String condition, String extra) {
+        if (condition == null) {
+            return " WHERE " + extra;
+        }
+        return " WHERE (" + condition + ") AND (" + extra + ")";
+    }
+
+    /** The primary key first (to find the row), then the columns checked. */
+    static String sampleCols(Schema.Table t, List<String> cols, String override, boolean withKey) {
+        if (override != null) {
+            return "SELECT " + override;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        if (withKey) {
+            names.addAll(t.primaryKey());
+        }
+        for (String c : cols) {
+            names.add(t.column(c).map(Schema.Column::name).orElse(c));
+        }
+        return "SELECT " + String.join(", ", names.stream().map(Sql::quote).toList());
+    }
+
+    static boolean inRange(BigDecimal v, Expectation e) {
+        Object min = e.arg("min_value");
+        Object max = e.arg("max_value");
+        if (min != null) {
+            int c = v.compareTo(new BigDecimal(String.valueOf(min)));
+            if (c < 0 || (c == 0 && e.flag("strict_min"))) {
+                return false;
+            }
+        }
+        if (max != null) {
+            int c = v.compareTo(new BigDecimal(String.valueOf(max)));
+            return c < 0 || (c == 0 && !e.flag("strict_max"));
+        }
+        return true;
+    }
+
+    static String range(Expectation e) {
+        Object min = e.arg("min_value");
+        Object max = e.arg("max_value");
+        if (min != null && max != null) {
+            return "between " + min + " and " + max;
+        }
+        return min != null ? (e.flag("strict_min") ? "> " : ">= ") + min : (e.flag("strict_max") ? "< " : "<= ") + max;
+    }
+
+    static void bind(PreparedStatement ps, int index, Object v) throws SQLException {
+        if (v instanceof BigDecimal d) {
+            ps.setBigDecimal(index, d);
+        } else if (v instanceof Long l) {
+            ps.setLong(index, l);
+        } else if (v instanceof Integer i) {
+            ps.setInt(index, i);
+        } else if (v instanceof Boolean b) {
+            ps.setBoolean(index, b);
+        } else if (v == null) {
+            ps.setNull(index, java.sql.Types.VARCHAR);
+        } else {
+            ps.setString(index, String.valueOf(v));
+        }
+    }
+
+    /** JDBC values as they read in a report (dates as ISO text, big numbers as plain decimals). */
+    static Object plain(Object v) {
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer) {
+            return v;
+        }
+        if (v instanceof BigDecimal d) {
+            return d.stripTrailingZeros().scale() <= 0 ? d.toBigInteger() : d;
+        }
+        if (v instanceof Number n) {
+            return n;
+        }
+        if (v instanceof byte[] b) {
+            return "0x" + java.util.HexFormat.of().formatHex(b, 0, Math.min(b.length, 64));
+        }
+        if (v instanceof java.sql.Timestamp ts) {
+            return ts.toLocalDateTime().toString();
+        }
+        return v.toString();
+    }
+
+    static String human(long seconds) {
+        if (seconds < 120) {
+            return seconds + "s";
+        }
+        if (seconds < 7200) {
+            return seconds / 60 + "m";
+        }
+        if (seconds < 172800) {
+            return seconds / 3600 + "h";
+        }
+        return seconds / 86400 + "d";
+    }
+}

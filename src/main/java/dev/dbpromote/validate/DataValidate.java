@@ -1,0 +1,77 @@
+package dev.dbpromote.validate;
+
+import dev.dbpromote.core.DbPromoteException;
+import dev.dbpromote.core.Progress;
+import dev.dbpromote.db.ConnectionSpec;
+import dev.dbpromote.db.Jdbc;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs an expectation suite against a database, optionally compares it with its source, and writes the
+ * JSON, JUnit XML and HTML reports. Suite problems are reported before any data is read.
+ *
+ * <pre>{@code
+ * ValidationResult r = new DataValidate(Progress.to(System.err)).run(
+ *         ValidateRequest.of(clone, source, Path.of("db/expectations.yaml"), Set.of("orders"), stateDir, "dev-pr-42"));
+ * if (r.failsRun()) { ... r.reports().html() ... }
+ * }</pre>
+ */
+public final class DataValidate {
+
+    private final Progress progress;
+
+    public DataValidate(Progress progress) {
+        this.progress = progress;
+    }
+
+    /** For {@code dbpromote demo}: default strategy and sample size, reports under {@code stateDir}. */
+    public static ValidationResult run(ConnectionSpec target, ConnectionSpec sourceOrNull, Path suite, Set<String> touchedTables,
+            Path stateDir, String envKey) {
+        return new DataValidate(Progress.silent()).run(ValidateRequest.of(target, sourceOrNull, suite, touchedTables, stateDir, envKey));
+    }
+
+    public ValidationResult run(ValidateRequest request) {
+        Instant started = Instant.now();
+        long start = System.nanoTime();
+        Suite suite = new SuiteLoader(request.parameters()).load(request.suite());
+        progress.line("Validating %s with suite '%s' (%d expectations, %s)", request.target().describe(), suite.name(),
+                suite.expectations().size(), request.strategy().label());
+        try (Connection target = Jdbc.open(request.target());
+             Connection source = request.source() == null ? null : Jdbc.open(request.source())) {
+            // Validation only reads: a read-only session makes a custom query that tries to write fail.
+            target.setReadOnly(true);
+            if (source != null) {
+                source.setReadOnly(true);
+            }
+            Schema schema = Schema.read(target, request.target().database());
+            SuiteChecker.Checked checked = new SuiteChecker(suite, schema, source != null).check(target);
+            ExpectationRunner runner = new ExpectationRunner(target, source, request.source() == null ? null : request.source().database(),
+                    schema, request.strategy(), request.sampleRows(), progress);
+            List<ExpectationResult> results = new ArrayList<>(runner.run(suite, checked));
+            SourceComparison.Result comparison = null;
+            if (source != null) {
+                progress.line("Comparing with the source %s", request.source().describe());
+                comparison = new SourceComparison(source, request.source().database(), target, request.target().database(),
+                        request.touchedTables(), Math.max(1, request.sampleRows()), request.compareChunkKeys(), progress)
+                        .compare(request.source().describe());
+            }
+            boolean ok = results.stream().noneMatch(ExpectationResult::failsRun) && (comparison == null || comparison.success());
+            ValidationResult result = new ValidationResult(suite.name(), suite.file(), request.target().database(),
+                    schema.server().describe(), request.strategy().label(), ok, request.warnOnly(), ValidationResult.Statistics.of(results),
+                    results, comparison, runner.queries(), started, Duration.ofNanos(System.nanoTime() - start), null);
+            if (request.stateDir() != null) {
+                result = result.withReports(Reports.write(result, request.stateDir(), request.envKey()));
+            }
+            return result;
+        } catch (SQLException e) {
+            throw DbPromoteException.external("Database error during validation of " + request.target().describe() + ": " + e.getMessage(), e);
+        }
+    }
+}

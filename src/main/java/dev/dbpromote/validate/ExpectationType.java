@@ -1,0 +1,147 @@
+package dev.dbpromote.validate;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The expectations dbpromote knows, with Great Expectations' names and argument names (so a GX suite
+ * reads the same here), plus a few of our own for what GX has no core expectation for: source row
+ * counts, referential integrity, freshness.
+ */
+public enum ExpectationType {
+
+    EXPECT_TABLE_TO_EXIST(Kind.METADATA, args(), args()),
+    EXPECT_TABLE_COLUMNS_TO_MATCH_SET(Kind.METADATA, args("column_set"), args("exact_match")),
+    EXPECT_TABLE_COLUMNS_TO_MATCH_ORDERED_LIST(Kind.METADATA, args("column_list"), args()),
+    EXPECT_COLUMN_TO_EXIST(Kind.METADATA, args("column"), args("column_index")),
+    EXPECT_COLUMN_VALUES_TO_BE_OF_TYPE(Kind.METADATA, args("column", "type_"), args()),
+    EXPECT_COLUMN_VALUES_TO_BE_IN_TYPE_LIST(Kind.METADATA, args("column", "type_list"), args()),
+
+    EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN(Kind.AGGREGATE, args(), args("min_value", "max_value", "row_condition", "condition_parser")),
+    EXPECT_TABLE_ROW_COUNT_TO_EQUAL(Kind.AGGREGATE, args("value"), args("row_condition", "condition_parser")),
+    EXPECT_TABLE_ROW_COUNT_TO_EQUAL_SOURCE(Kind.SOURCE, args(), args()),
+
+    EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL(Kind.AGGREGATE, args("column"), map()),
+    EXPECT_COLUMN_VALUES_TO_BE_NULL(Kind.AGGREGATE, args("column"), map()),
+    EXPECT_COLUMN_VALUES_TO_BE_UNIQUE(Kind.AGGREGATE, args("column"), map()),
+    EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE(Kind.AGGREGATE, args("column_list"), map()),
+    EXPECT_COLUMN_VALUES_TO_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), map()),
+    EXPECT_COLUMN_VALUES_TO_NOT_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), map()),
+    EXPECT_COLUMN_DISTINCT_VALUES_TO_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), args("row_condition", "condition_parser")),
+    EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET(Kind.AGGREGATE, args("column", "value_set"), args("row_condition", "condition_parser")),
+    EXPECT_COLUMN_VALUES_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), map("min_value", "max_value", "strict_min", "strict_max")),
+    EXPECT_COLUMN_MIN_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    EXPECT_COLUMN_MAX_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    EXPECT_COLUMN_MEAN_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    EXPECT_COLUMN_SUM_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    EXPECT_COLUMN_VALUES_TO_MATCH_REGEX(Kind.AGGREGATE, args("column", "regex"), map()),
+    EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX(Kind.AGGREGATE, args("column", "regex"), map()),
+    EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), map("min_value", "max_value")),
+    EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B(Kind.AGGREGATE, args("column_A", "column_B"), map("or_equal")),
+    EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    /** Freshness: the newest value of a date/time column is at most {@code max_age} old (server clock). */
+    EXPECT_COLUMN_MAX_TO_BE_RECENT(Kind.AGGREGATE, args("column", "max_age"), args("row_condition", "condition_parser")),
+
+    /** Referential integrity: every non-null value of {@code column} exists in {@code other_table.other_column}. */
+    EXPECT_COLUMN_VALUES_TO_EXIST_IN_OTHER_TABLE(Kind.REFERENCE, args("column", "other_table", "other_column"), map()),
+
+    /** GX 1.x {@code UnexpectedRowsExpectation}: a query ({@code {batch}} = the table) that must return no rows. */
+    UNEXPECTED_ROWS_EXPECTATION(Kind.CUSTOM_SQL, args("unexpected_rows_query"), args("description")),
+    EXPECT_QUERY_TO_RETURN_NO_ROWS(Kind.CUSTOM_SQL, args("query"), args("description"));
+
+    /** How an expectation is evaluated. */
+    public enum Kind {
+        /** From information_schema, no data scanned. */
+        METADATA,
+        /** An aggregate folded into the table's one scan. */
+        AGGREGATE,
+        /** Row count compared with the source database. */
+        SOURCE,
+        /** An anti-join against another table. */
+        REFERENCE,
+        /** A query from the suite. */
+        CUSTOM_SQL
+    }
+
+    /** Accepted everywhere and ignored where they mean nothing to us (GX result and bookkeeping options). */
+    static final Set<String> ALWAYS_ALLOWED = Set.of("result_format", "meta", "catch_exceptions", "include_config", "table", "notes", "batch_id");
+
+    private final Kind kind;
+    private final List<String> required;
+    private final List<String> optional;
+
+    ExpectationType(Kind kind, List<String> required, List<String> optional) {
+        this.kind = kind;
+        this.required = required;
+        this.optional = optional;
+    }
+
+    private static List<String> args(String... names) {
+        return List.of(names);
+    }
+
+    /** Column map expectations: GX's {@code mostly} and {@code row_condition}. */
+    private static List<String> map(String... more) {
+        LinkedHashSet<String> all = new LinkedHashSet<>(Arrays.asList(more));
+        all.addAll(List.of("mostly", "row_condition", "condition_parser"));
+        return List.copyOf(all);
+    }
+
+    private static List<String> range() {
+        return List.of("min_value", "max_value", "strict_min", "strict_max", "row_condition", "condition_parser");
+    }
+
+    private static final Map<String, ExpectationType> BY_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(ExpectationType::gxName, Function.identity()));
+
+    /** The GX name, e.g. {@code expect_column_values_to_not_be_null}. */
+    public String gxName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public List<String> required() {
+        return required;
+    }
+
+    public List<String> optional() {
+        return optional;
+    }
+
+    public boolean allows(String arg) {
+        return required.contains(arg) || optional.contains(arg) || ALWAYS_ALLOWED.contains(arg);
+    }
+
+    /** Column map expectations count unexpected rows and accept {@code mostly}. */
+    public boolean isColumnMap() {
+        return optional.contains("mostly");
+    }
+
+    /**
+     * By GX name; also GX 1.x class names ({@code ExpectColumnValuesToNotBeNull}) so 1.x suites load as
+     * they are.
+     */
+    public static Optional<ExpectationType> byName(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        ExpectationType t = BY_NAME.get(name);
+        if (t == null && !name.isEmpty() && Character.isUpperCase(name.charAt(0))) {
+            t = BY_NAME.get(name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase());
+        }
+        return Optional.ofNullable(t);
+    }
+
+    public static List<String> names() {
+        return Arrays.stream(values()).map(ExpectationType::gxName).sorted().toList();
+    }
+}

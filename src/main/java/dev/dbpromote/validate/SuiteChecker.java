@@ -1,0 +1,143 @@
+package dev.dbpromote.validate;
+
+import dev.dbpromote.core.DbPromoteException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a loaded suite against the database before any data is read: tables and columns exist, regexes
+ * compile on this server, row conditions and custom queries are accepted by it (run with {@code LIMIT 0}).
+ * A missing table or column is a suite error unless the suite itself expects its existence
+ * ({@code expect_table_to_exist}, {@code expect_column_to_exist}) — then it is a failed expectation,
+ * and the expectations that need it are reported as not run.
+ */
+final class SuiteChecker {
+
+    /** Expectation id -> why it cannot run (the table or a column is missing), for expectations that became failures. */
+    record Checked(Map<String, String> notRunnable) {
+    }
+
+    private final Suite suite;
+    private final Schema schema;
+    private final boolean hasSource;
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, String> notRunnable = new LinkedHashMap<>();
+
+    SuiteChecker(Suite suite, Schema schema, boolean hasSource) {
+        this.suite = suite;
+        this.schema = schema;
+        this.hasSource = hasSource;
+    }
+
+    Checked check(Connection c) {
+        for (Map.Entry<String, List<Expectation>> entry : suite.byTable().entrySet()) {
+            String tableName = entry.getKey();
+            List<Expectation> list = entry.getValue();
+            var table = schema.table(tableName);
+            if (table.isEmpty()) {
+                boolean expected = list.stream().anyMatch(e -> e.type() == ExpectationType.EXPECT_TABLE_TO_EXIST);
+                for (Expectation e : list) {
+                    if (expected) {
+                        notRunnable.put(e.id(), "table '" + tableName + "' does not exist");
+                    }
+                }
+                if (!expected) {
+                    problem(list.get(0), "table '" + tableName + "' does not exist in database '" + schema.database() + "'"
+                            + SuiteLoader.suggestion(tableName, List.copyOf(schema.tables().keySet()))
+                            + " (add expect_table_to_exist to report it as a failed expectation instead)");
+                }
+                continue;
+            }
+            Schema.Table t = table.get();
+            Set<String> expectedColumns = list.stream().filter(e -> e.type() == ExpectationType.EXPECT_COLUMN_TO_EXIST)
+                    .map(Expectation::column).map(String::toLowerCase).collect(Collectors.toSet());
+            for (Expectation e : list) {
+                if (e.type() == ExpectationType.EXPECT_COLUMN_TO_EXIST) {
+                    continue;
+                }
+                for (String col : e.columns()) {
+                    if (t.column(col).isPresent()) {
+                        continue;
+                    }
+                    if (expectedColumns.contains(col.toLowerCase())) {
+                        notRunnable.putIfAbsent(e.id(), "column '" + col + "' does not exist");
+                    } else {
+                        problem(e, "column '" + col + "' does not exist in table '" + t.name() + "'"
+                                + SuiteLoader.suggestion(col, t.columnNames()));
+                    }
+                }
+                checkAgainstServer(c, e, t);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw DbPromoteException.invalid("Expectation suite " + suite.file() + " does not fit database '" + schema.database()
+                    + "' (" + (problems.size() == 1 ? "a problem" : problems.size() + " problems") + "; nothing was run):\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        return new Checked(notRunnable);
+    }
+
+    private void checkAgainstServer(Connection c, Expectation e, Schema.Table t) {
+        String qualified = Sql.table(schema.database(), t.name());
+        switch (e.type()) {
+            case EXPECT_COLUMN_VALUES_TO_MATCH_REGEX, EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX -> {
+                String regex = e.string("regex");
+                String sql = schema.server().mariaDb() ? "SELECT '' REGEXP ?" : "SELECT REGEXP_LIKE('', ?, 'c')";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, Checks.serverRegex(schema.server(), regex));
+                    ps.executeQuery().close();
+                } catch (SQLException ex) {
+                    problem(e, "the regex '" + regex + "' does not compile on " + schema.server().describe() + ": "
+                            + firstLine(ex.getMessage()) + (schema.server().mariaDb() ? " (MariaDB uses PCRE syntax)" : " (MySQL 8 uses ICU syntax)"));
+                }
+            }
+            case EXPECT_COLUMN_VALUES_TO_EXIST_IN_OTHER_TABLE -> {
+                String other = e.string("other_table");
+                var ot = schema.table(other);
+                if (ot.isEmpty()) {
+                    problem(e, "other_table '" + other + "' does not exist" + SuiteLoader.suggestion(other, List.copyOf(schema.tables().keySet())));
+                } else if (ot.get().column(e.string("other_column")).isEmpty()) {
+                    problem(e, "other_column '" + e.string("other_column") + "' does not exist in table '" + other + "'"
+                            + SuiteLoader.suggestion(e.string("other_column"), ot.get().columnNames()));
+                }
+            }
+            case UNEXPECTED_ROWS_EXPECTATION, EXPECT_QUERY_TO_RETURN_NO_ROWS -> {
+                String q = Checks.customQuery(e, qualified);
+                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + q + ") AS dbp_unexpected LIMIT 0")) {
+                    ps.executeQuery().close();
+                } catch (SQLException ex) {
+                    problem(e, "the custom query does not run on " + schema.server().describe() + ": " + firstLine(ex.getMessage()));
+                }
+            }
+            case EXPECT_TABLE_ROW_COUNT_TO_EQUAL_SOURCE -> {
+                if (!hasSource) {
+                    problem(e, "expect_table_row_count_to_equal_source needs the source database: set 'validate.compare: source'"
+                            + " in dbpromote.yaml (and the source's credentials)");
+                }
+            }
+            default -> { }
+        }
+        if (e.rowCondition() != null && !notRunnable.containsKey(e.id())) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + qualified + " WHERE (" + e.rowCondition() + ") LIMIT 0")) {
+                ps.executeQuery().close();
+            } catch (SQLException ex) {
+                problem(e, "row_condition '" + e.rowCondition() + "' does not run on table '" + t.name() + "': " + firstLine(ex.getMessage()));
+            }
+        }
+    }
+
+    private void problem(Expectation e, String message) {
+        problems.add(suite.where(e) + ": " + e.type().gxName() + ": " + message);
+    }
+
+    static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse(s);
+    }
+}

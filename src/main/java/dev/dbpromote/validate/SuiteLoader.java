@@ -1,0 +1,494 @@
+package dev.dbpromote.validate;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.dbpromote.config.Durations;
+import dev.dbpromote.core.DbPromoteException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an expectation suite: dbpromote's YAML form or a Great Expectations JSON suite as it is.
+ * Everything that can be checked without a database is checked here, and all problems are reported
+ * together, each with the suite file and line.
+ *
+ * <pre>{@code
+ * suite: orders
+ * tables:
+ *   orders:
+ *     expectations:
+ *       - expect_column_values_to_not_be_null: {column: customer_id}
+ *       - expect_column_values_to_be_between: {column: total, min_value: 0, max_value: $MAX_TOTAL, mostly: 0.99}
+ * }</pre>
+ *
+ * GX suites ({@code expectation_suite_name} or {@code name}, and {@code expectations} with
+ * {@code expectation_type}/{@code type} + {@code kwargs}) name the table in {@code kwargs.table}, in the
+ * suite's {@code meta.table}, or by the suite name's first dot-separated part ({@code orders.warning}).
+ */
+public final class SuiteLoader {
+
+    private static final Pattern PARAMETER = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
+    /** Bookkeeping keys GX 0.x/1.x write next to an expectation; accepted and ignored. */
+    private static final Set<String> ITEM_EXTRAS = Set.of("warn_only", "meta", "notes", "id", "description", "severity",
+            "ge_cloud_id", "expectation_context", "rendered_content");
+    private static final Set<String> TABLE_KEYS = Set.of("expectations", "warn_only");
+
+    private final Map<String, String> parameters;
+
+    /** @param parameters values for {@code $NAME} / {@code {"$PARAMETER": "NAME"}} references */
+    public SuiteLoader(Map<String, String> parameters) {
+        this.parameters = Map.copyOf(parameters);
+    }
+
+    public Suite load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw DbPromoteException.invalid("Expectation suite " + file + " not found. Set validate.suite in"
+                    + " dbpromote.yaml or pass --suite FILE.");
+        } catch (IOException e) {
+            throw DbPromoteException.invalid("Expectation suite " + file + " cannot be read: " + e.getMessage());
+        }
+        return parse(text, file);
+    }
+
+    public Suite parse(String text, Path file) {
+        Located tree = Located.parse(text, file);
+        return new Reader(file, tree).read();
+    }
+
+    /** A JSON/YAML tree plus the line of every key path, from Jackson's own parser locations. */
+    record Located(JsonNode root, Map<String, Integer> lines) {
+
+        static Located parse(String text, Path file) {
+            boolean json = file.toString().endsWith(".json") || text.stripLeading().startsWith("{");
+            JsonFactory factory = json ? new JsonFactory() : new YAMLFactory();
+            Map<String, Integer> lines = new HashMap<>();
+            try (JsonParser p = factory.createParser(text)) {
+                JsonToken t = p.nextToken();
+                if (t == null) {
+                    throw DbPromoteException.invalid("Expectation suite " + file + " is empty. See README: 'Expectation suites'.");
+                }
+                JsonNode root = read(p, "", lines, file);
+                return new Located(root, lines);
+            } catch (JsonProcessingException e) {
+                int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+                String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage().lines().findFirst().orElse("");
+                throw DbPromoteException.invalid(file + (line > 0 ? ":" + line : "") + ": not valid " + (json ? "JSON" : "YAML")
+                        + ": " + msg + ". Fix the syntax.", e);
+            } catch (IOException e) {
+                throw DbPromoteException.invalid("Expectation suite " + file + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+
+        private static JsonNode read(JsonParser p, String path, Map<String, Integer> lines, Path file) throws IOException {
+            JsonNodeFactory f = JsonNodeFactory.instance;
+            JsonToken t = p.currentToken();
+            lines.putIfAbsent(path, p.currentTokenLocation().getLineNr());
+            switch (t) {
+                case START_OBJECT -> {
+                    ObjectNode o = f.objectNode();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String key = p.currentName();
+                        String child = path.isEmpty() ? key : path + "." + key;
+                        int line = p.currentTokenLocation().getLineNr();
+                        if (o.has(key)) {
+                            throw DbPromoteException.invalid(file + ":" + line + ": key '" + key + "' appears twice"
+                                    + (path.isEmpty() ? "" : " in '" + path + "'") + ". Keep one.");
+                        }
+                        lines.put(child, line);
+                        p.nextToken();
+                        o.set(key, read(p, child, lines, file));
+                    }
+                    return o;
+                }
+                case START_ARRAY -> {
+                    ArrayNode a = f.arrayNode();
+                    int i = 0;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        String child = path + "[" + i++ + "]";
+                        lines.put(child, p.currentTokenLocation().getLineNr());
+                        a.add(read(p, child, lines, file));
+                    }
+                    return a;
+                }
+                case VALUE_STRING -> {
+                    return f.textNode(p.getText());
+                }
+                case VALUE_NUMBER_INT -> {
+                    return f.numberNode(p.getLongValue());
+                }
+                case VALUE_NUMBER_FLOAT -> {
+                    return f.numberNode(p.getDecimalValue());
+                }
+                case VALUE_TRUE, VALUE_FALSE -> {
+                    return f.booleanNode(p.getBooleanValue());
+                }
+                default -> {
+                    return f.nullNode();
+                }
+            }
+        }
+
+        int line(String path) {
+            String p = path;
+            while (true) {
+                Integer l = lines.get(p);
+                if (l != null) {
+                    return l;
+                }
+                if (p.isEmpty()) {
+                    return 0;
+                }
+                int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+                p = cut < 0 ? "" : p.substring(0, cut);
+            }
+        }
+    }
+
+    private final class Reader {
+        private final Path file;
+        private final Located tree;
+        private final List<String> problems = new ArrayList<>();
+        private final List<Expectation> expectations = new ArrayList<>();
+
+        Reader(Path file, Located tree) {
+            this.file = file;
+            this.tree = tree;
+        }
+
+        Suite read() {
+            JsonNode root = tree.root();
+            if (!root.isObject()) {
+                throw DbPromoteException.invalid(file + ": an expectation suite is a map with 'tables' (dbpromote) or"
+                        + " 'expectations' (Great Expectations). See README: 'Expectation suites'.");
+            }
+            String name = text(root, "suite");
+            if (name == null) {
+                name = text(root, "expectation_suite_name");
+            }
+            if (name == null) {
+                name = text(root, "name");
+            }
+            if (name == null) {
+                name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            }
+            if (root.has("tables")) {
+                readTables(root.get("tables"));
+                for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+                    String k = it.next();
+                    if (!Set.of("suite", "tables", "meta", "name").contains(k)) {
+                        problem("" + k, "unknown key '" + k + "' at the top level; a dbpromote suite has 'suite' and 'tables'");
+                    }
+                }
+            } else if (root.has("expectations")) {
+                String defaultTable = null;
+                JsonNode meta = root.path("meta");
+                if (meta.hasNonNull("table")) {
+                    defaultTable = meta.get("table").asText();
+                } else if (!name.isBlank()) {
+                    defaultTable = name.split("\\.")[0];
+                }
+                JsonNode list = root.get("expectations");
+                if (!list.isArray()) {
+                    problem("expectations", "'expectations' must be a list");
+                } else {
+                    for (int i = 0; i < list.size(); i++) {
+                        readItem(list.get(i), "expectations[" + i + "]", null, defaultTable, false, i);
+                    }
+                }
+            } else {
+                problem("", "no 'tables' (dbpromote suite) and no 'expectations' (Great Expectations suite) found");
+            }
+            if (!problems.isEmpty()) {
+                throw DbPromoteException.invalid("Expectation suite " + file + " has "
+                        + (problems.size() == 1 ? "a problem" : problems.size() + " problems") + " (nothing was run):\n  - "
+                        + String.join("\n  - ", problems));
+            }
+            return new Suite(name, file, expectations);
+        }
+
+        private void readTables(JsonNode tables) {
+            if (!tables.isObject()) {
+                problem("tables", "'tables' must be a map of table name to its expectations");
+                return;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = tables.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String table = e.getKey();
+                String at = "tables." + table;
+                JsonNode body = e.getValue();
+                JsonNode list;
+                boolean warnOnly = false;
+                if (body.isArray()) {
+                    list = body;
+                } else if (body.isObject()) {
+                    for (Iterator<String> keys = body.fieldNames(); keys.hasNext();) {
+                        String k = keys.next();
+                        if (!TABLE_KEYS.contains(k)) {
+                            problem(at + "." + k, "unknown key '" + k + "' in table '" + table + "'"
+                                    + suggestion(k, List.copyOf(TABLE_KEYS)) + "; a table has 'expectations' and optionally 'warn_only'");
+                        }
+                    }
+                    warnOnly = body.path("warn_only").asBoolean(false);
+                    list = body.path("expectations");
+                    at = at + ".expectations";
+                } else {
+                    problem(at, "table '" + table + "' needs a list of expectations");
+                    continue;
+                }
+                if (!list.isArray()) {
+                    problem(at, "table '" + table + "' needs a list under 'expectations'");
+                    continue;
+                }
+                for (int i = 0; i < list.size(); i++) {
+                    readItem(list.get(i), at + "[" + i + "]", table, null, warnOnly, i);
+                }
+            }
+        }
+
+        private void readItem(JsonNode item, String at, String table, String defaultTable, boolean tableWarnOnly, int index) {
+            if (!item.isObject()) {
+                problem(at, "an expectation is a map, like '- expect_column_values_to_not_be_null: {column: id}'");
+                return;
+            }
+            String typeName;
+            JsonNode kwargs;
+            String kwargsAt;
+            if (item.has("expectation_type") || item.has("type")) {
+                String key = item.has("expectation_type") ? "expectation_type" : "type";
+                typeName = item.get(key).asText();
+                kwargs = item.path("kwargs");
+                kwargsAt = at + ".kwargs";
+                for (Iterator<String> keys = item.fieldNames(); keys.hasNext();) {
+                    String k = keys.next();
+                    if (!k.equals(key) && !k.equals("kwargs") && !ITEM_EXTRAS.contains(k)) {
+                        problem(at + "." + k, "unknown key '" + k + "' in an expectation; use 'kwargs' for its arguments");
+                    }
+                }
+            } else {
+                List<String> names = new ArrayList<>();
+                item.fieldNames().forEachRemaining(k -> {
+                    if (!ITEM_EXTRAS.contains(k)) {
+                        names.add(k);
+                    }
+                });
+                if (names.size() != 1) {
+                    problem(at, names.isEmpty() ? "no expectation name in this item"
+                            : "one expectation per list item, found " + names);
+                    return;
+                }
+                typeName = names.get(0);
+                kwargs = item.get(typeName);
+                kwargsAt = at + "." + typeName;
+            }
+            var type = ExpectationType.byName(typeName);
+            if (type.isEmpty()) {
+                problem(kwargsAt, "unknown expectation '" + typeName + "'" + suggestion(typeName, ExpectationType.names())
+                        + " (README: 'Expectation suites' lists all)");
+                return;
+            }
+            if (kwargs.isMissingNode() || kwargs.isNull()) {
+                kwargs = JsonNodeFactory.instance.objectNode();
+            }
+            if (!kwargs.isObject()) {
+                problem(kwargsAt, "the arguments of " + typeName + " must be a map, like {column: id}");
+                return;
+            }
+            Map<String, Object> args = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = kwargs.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> a = it.next();
+                args.put(a.getKey(), value(a.getValue(), kwargsAt + "." + a.getKey()));
+            }
+            String tableName = table != null ? table : args.get("table") != null ? String.valueOf(args.get("table")) : defaultTable;
+            if (table != null && args.containsKey("table") && !table.equals(String.valueOf(args.get("table")))) {
+                problem(kwargsAt + ".table", "'table: " + args.get("table") + "' contradicts the table this expectation is listed under ('" + table + "')");
+            }
+            if (tableName == null || tableName.isBlank()) {
+                problem(kwargsAt, "no table for this expectation: add 'table' to its kwargs or 'meta: {table: …}' to the suite");
+                return;
+            }
+            int line = tree.line(at);
+            boolean warnOnly = tableWarnOnly || item.path("warn_only").asBoolean(false);
+            Expectation e = new Expectation(tableName + "." + index + "." + type.get().gxName(), tableName, type.get(), args, line, warnOnly);
+            if (checkArguments(e, kwargsAt)) {
+                expectations.add(e);
+            }
+        }
+
+        /** Substitutes suite parameters and turns the node into plain Java values. */
+        private Object value(JsonNode node, String at) {
+            if (node.isObject() && node.size() == 1 && node.has("$PARAMETER")) {
+                return parameter(node.get("$PARAMETER").asText(), at);
+            }
+            if (node.isTextual()) {
+                Matcher m = PARAMETER.matcher(node.asText());
+                if (m.matches()) {
+                    return parameter(m.group(1), at);
+                }
+                return node.asText();
+            }
+            if (node.isIntegralNumber()) {
+                return node.longValue();
+            }
+            if (node.isNumber()) {
+                return node.decimalValue();
+            }
+            if (node.isBoolean()) {
+                return node.booleanValue();
+            }
+            if (node.isArray()) {
+                List<Object> out = new ArrayList<>();
+                for (int i = 0; i < node.size(); i++) {
+                    out.add(value(node.get(i), at + "[" + i + "]"));
+                }
+                return out;
+            }
+            if (node.isObject()) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                node.fields().forEachRemaining(f -> out.put(f.getKey(), value(f.getValue(), at + "." + f.getKey())));
+                return out;
+            }
+            return null;
+        }
+
+        private Object parameter(String name, String at) {
+            String v = parameters.get(name);
+            if (v == null) {
+                problem(at, "suite parameter $" + name + " has no value; set validate.parameters." + name
+                        + " in dbpromote.yaml or pass --param " + name + "=VALUE"
+                        + (parameters.isEmpty() ? "" : " (known: " + new java.util.TreeSet<>(parameters.keySet()) + ")"));
+                return null;
+            }
+            return typed(v);
+        }
+
+        private boolean checkArguments(Expectation e, String at) {
+            int before = problems.size();
+            ExpectationType t = e.type();
+            for (String k : e.kwargs().keySet()) {
+                if (!t.allows(k)) {
+                    List<String> valid = new ArrayList<>(t.required());
+                    valid.addAll(t.optional());
+                    problem(at + "." + k, "unknown argument '" + k + "' for " + t.gxName() + suggestion(k, valid)
+                            + "; valid: " + valid);
+                }
+            }
+            for (String r : t.required()) {
+                if (e.arg(r) == null) {
+                    problem(at, t.gxName() + " needs argument '" + r + "'");
+                }
+            }
+            Map<String, Object> a = e.kwargs();
+            if (a.containsKey("mostly")) {
+                if (!(a.get("mostly") instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1) {
+                    problem(at + ".mostly", "'mostly' must be a number from 0 to 1 (the fraction of rows that must pass), got " + a.get("mostly"));
+                }
+            }
+            for (String n : List.of("min_value", "max_value", "value")) {
+                if (a.get(n) != null && !(a.get(n) instanceof Number) && !(a.get(n) instanceof String)) {
+                    problem(at + "." + n, "'" + n + "' must be a number or a string");
+                }
+            }
+            if (t.optional().contains("min_value") && t.kind() == ExpectationType.Kind.AGGREGATE
+                    && a.get("min_value") == null && a.get("max_value") == null) {
+                problem(at, t.gxName() + " needs 'min_value', 'max_value' or both");
+            }
+            for (String n : List.of("value_set", "column_list", "column_set", "type_list")) {
+                if (a.containsKey(n) && !(a.get(n) instanceof List<?>)) {
+                    problem(at + "." + n, "'" + n + "' must be a list, like [a, b]");
+                } else if (a.get(n) instanceof List<?> l && l.isEmpty() && !n.equals("value_set")) {
+                    problem(at + "." + n, "'" + n + "' must not be empty");
+                }
+            }
+            if (a.get("value_set") instanceof List<?> l && l.size() > 1000) {
+                problem(at + ".value_set", "'value_set' has " + l.size() + " values; at most 1000 are supported");
+            }
+            if (t == ExpectationType.EXPECT_COLUMN_MAX_TO_BE_RECENT && e.string("max_age") != null) {
+                try {
+                    Durations.parse(e.string("max_age"));
+                } catch (IllegalArgumentException ex) {
+                    problem(at + ".max_age", ex.getMessage());
+                }
+            }
+            String parser = e.string("condition_parser");
+            if (parser != null && !parser.equals("sql") && !parser.equals("mysql")) {
+                problem(at + ".condition_parser", "condition_parser '" + parser + "' is not supported; write row_condition"
+                        + " as a SQL condition (e.g. status = 'paid') and use condition_parser: sql or leave it out");
+            }
+            if (e.rowCondition() != null) {
+                String why = RowConditions.problem(e.rowCondition());
+                if (why != null) {
+                    problem(at + ".row_condition", "row_condition " + why);
+                }
+            }
+            if (t.kind() == ExpectationType.Kind.CUSTOM_SQL) {
+                String q = e.string(t == ExpectationType.UNEXPECTED_ROWS_EXPECTATION ? "unexpected_rows_query" : "query");
+                String why = q == null ? null : RowConditions.queryProblem(q);
+                if (why != null) {
+                    problem(at, "custom SQL " + why);
+                }
+            }
+            return problems.size() == before;
+        }
+
+        private String text(JsonNode root, String key) {
+            JsonNode n = root.get(key);
+            return n == null || !n.isTextual() ? null : n.asText();
+        }
+
+        private void problem(String path, String message) {
+            int line = tree.line(path);
+            problems.add(file + (line > 0 ? ":" + line : "") + ": " + message);
+        }
+    }
+
+    /** Parameter values arrive as text (config, --param): numbers become numbers so they bind as numbers. */
+    static Object typed(String v) {
+        String s = v.strip();
+        if (s.matches("-?[0-9]{1,18}")) {
+            return Long.parseLong(s);
+        }
+        if (s.matches("-?[0-9]*\\.[0-9]+([eE][-+]?[0-9]+)?")) {
+            return new BigDecimal(s);
+        }
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        return v;
+    }
+
+    static String suggestion(String name, List<String> known) {
+        var distance = org.apache.commons.text.similarity.LevenshteinDistance.getDefaultInstance();
+        String best = null;
+        int bestScore = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance.apply(name.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            if (d < bestScore) {
+                bestScore = d;
+                best = k;
+            }
+        }
+        return best != null && bestScore <= Math.max(2, name.length() / 3) ? "; did you mean '" + best + "'?" : "";
+    }
+}

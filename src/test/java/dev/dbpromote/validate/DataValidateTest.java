@@ -1,0 +1,139 @@
+package dev.dbpromote.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbpromote.core.Progress;
+import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@MariaDb
+class DataValidateTest {
+
+    @TempDir
+    Path dir;
+
+    private ValidationResult run(TestDatabase db, Path suite, Strategy strategy, Map<String, String> params) {
+        return new DataValidate(Progress.silent()).run(new ValidateRequest(db.root(), null, suite, params, Set.of(),
+                dir.resolve(".dbpromote"), "dev-pr-1", strategy, 5, false, 0));
+    }
+
+    private static Map<String, ExpectationResult> byKey(ValidationResult r) {
+        return r.results().stream().collect(Collectors.toMap(ExpectationResult::id, x -> x));
+    }
+
+    @Test
+    void sampleSuiteFailsExactlyOnTheRefundedOrderAndFetchesItsRow(TestDatabase db) {
+        OrdersFixture.create(db);
+        ValidationResult r = run(db, OrdersFixture.sampleSuite(dir), Strategy.SINGLE_SCAN, Map.of("MAX_ORDER_TOTAL", "1000"));
+
+        List<ExpectationResult> failed = r.results().stream().filter(x -> !x.success()).toList();
+        assertEquals(1, failed.size(), () -> "failed: " + failed);
+        ExpectationResult f = failed.get(0);
+        assertEquals("expect_column_values_to_be_in_set", f.type());
+        assertEquals(1L, f.unexpectedCount());
+        assertEquals(4L, f.elementCount());
+        assertEquals(25.0, f.unexpectedPercent(), 1e-9);
+        assertEquals(List.of("id", "status"), f.sampleColumns());
+        assertEquals(List.of(List.of(13, "refunded")), f.samples());
+        assertTrue(f.line() > 0, "line of the expectation in the suite");
+        assertFalse(r.success());
+        assertTrue(r.failsRun());
+        assertEquals(20, r.statistics().evaluatedExpectations());
+        assertTrue(r.server().startsWith("MariaDB"));
+        // One scan per (table, row_condition): customers 1, orders 2 (one with row_condition), order_items 1; plus
+        // 2 anti-joins, 1 custom query and 1 sample fetch.
+        assertEquals(8, r.queries(), "queries");
+        ExpectationResult idUnique = r.results().stream().filter(x -> x.id().equals("customers.2.expect_column_values_to_be_unique"))
+                .findFirst().orElseThrow();
+        assertEquals("guaranteed by unique index PRIMARY on [id]", idUnique.message(), "no DISTINCT for what the schema guarantees");
+    }
+
+    @Test
+    void theDemoCallValidatesAndComparesWithDefaults(TestDatabase source, TestDatabase clone) {
+        OrdersFixture.create(source);
+        OrdersFixture.create(clone);
+        clone.execute("ALTER TABLE orders ADD COLUMN channel VARCHAR(10)");
+        ValidationResult r = DataValidate.run(clone.root(), source.root(), OrdersFixture.sampleSuite(dir), Set.of("orders"),
+                dir.resolve(".dbpromote"), "dev-pr-42");
+        assertTrue(r.failsRun(), "the refunded order");
+        assertEquals(1, r.statistics().unsuccessfulExpectations());
+        assertTrue(r.comparison().success(), "orders changed, but the migration touched it");
+        assertEquals("changed", r.comparison().tables().stream().filter(d -> d.table().equals("orders")).findFirst().orElseThrow().status());
+        assertTrue(Files.exists(dir.resolve(".dbpromote/html/validate-dev-pr-42.html")));
+    }
+
+    @Test
+    void perExpectationStrategyGivesTheSameResultsWithMoreQueries(TestDatabase db) {
+        OrdersFixture.create(db);
+        Path suite = OrdersFixture.sampleSuite(dir);
+        ValidationResult single = run(db, suite, Strategy.SINGLE_SCAN, Map.of("MAX_ORDER_TOTAL", "1000"));
+        ValidationResult per = run(db, suite, Strategy.PER_EXPECTATION, Map.of("MAX_ORDER_TOTAL", "1000"));
+        Map<String, ExpectationResult> a = byKey(single);
+        Map<String, ExpectationResult> b = byKey(per);
+        assertEquals(a.keySet(), b.keySet());
+        for (String id : a.keySet()) {
+            assertEquals(a.get(id).success(), b.get(id).success(), id);
+            assertEquals(a.get(id).unexpectedCount(), b.get(id).unexpectedCount(), id);
+            assertEquals(a.get(id).observedValue(), b.get(id).observedValue(), id);
+        }
+        assertTrue(per.queries() > single.queries() + 8, per.queries() + " vs " + single.queries());
+    }
+
+    @Test
+    void writesJsonJunitAndScriptFreeHtml(TestDatabase db) throws Exception {
+        OrdersFixture.create(db);
+        ValidationResult r = run(db, OrdersFixture.sampleSuite(dir), Strategy.SINGLE_SCAN, Map.of("MAX_ORDER_TOTAL", "1000"));
+        Path state = dir.resolve(".dbpromote");
+        assertEquals(state.resolve("reports/validate-dev-pr-1.json").toAbsolutePath(), r.reports().json());
+        String json = Files.readString(r.reports().json());
+        assertTrue(json.contains("\"unexpected_count\" : 1"), json);
+        assertTrue(json.contains("\"partial_unexpected_list\""));
+        assertTrue(json.contains("\"evaluated_expectations\" : 20"));
+
+        String xml = Files.readString(r.reports().junit());
+        assertTrue(xml.contains("<testsuite name=\"orders\" tests=\"9\" failures=\"1\""), xml);
+        assertTrue(xml.contains("name=\"expect_column_values_to_be_in_set(status)\""), xml);
+        assertTrue(xml.contains("<failure message=\"1 of 4 values not in [new, paid, shipped, cancelled]"), xml);
+        var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(r.reports().junit().toFile());
+        assertEquals(3, doc.getElementsByTagName("testsuite").getLength(), "one per table");
+        assertEquals(20, doc.getElementsByTagName("testcase").getLength());
+
+        String html = Files.readString(r.reports().html());
+        assertFalse(html.toLowerCase().contains("<script"), "no scripts");
+        assertFalse(html.contains("style=\""), "no inline styles (Jenkins CSP)");
+        assertTrue(html.contains("<strong>FAILED</strong>"));
+        assertTrue(html.indexOf("Table <code>orders</code>") < html.indexOf("Table <code>customers</code>"), "failed table first");
+        assertTrue(html.contains("<td>refunded</td>"));
+        assertTrue(Files.exists(r.reports().html().resolveSibling("validate.css")));
+    }
+
+    @Test
+    void warnOnlyExpectationsAreReportedButDoNotFail(TestDatabase db) throws Exception {
+        OrdersFixture.create(db);
+        Path suite = dir.resolve("s.yaml");
+        Files.writeString(suite, """
+                tables:
+                  orders:
+                    warn_only: true
+                    expectations:
+                      - expect_column_values_to_be_in_set: {column: status, value_set: [new, paid, shipped]}
+                  customers:
+                    - expect_column_values_to_be_unique: {column: email}
+                """);
+        ValidationResult r = run(db, suite, Strategy.SINGLE_SCAN, Map.of());
+        assertTrue(r.success());
+        assertEquals(1, r.statistics().warnings());
+        String xml = Files.readString(r.reports().junit());
+        assertTrue(xml.contains("<skipped message=\"warn-only: 1 of 4 values"), xml);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.dbpromote.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbpromote.core.DbPromoteException;
+import dev.dbpromote.core.Progress;
+import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each expectation once passing and once failing, on real SQL, in both strategies. */
+@MariaDb
+class ExpectationsTest {
+
+    @TempDir
+    Path dir;
+
+    private ValidationResult run(TestDatabase db, String suite, Strategy strategy) throws Exception {
+        Path file = dir.resolve("suite-" + strategy + ".yaml");
+        Files.writeString(file, suite);
+        return new DataValidate(Progress.silent()).run(new ValidateRequest(db.root(), null, file, Map.of(), Set.of(), null, "x",
+                strategy, 3, false, 0));
+    }
+
+    private static void table(TestDatabase db) {
+        db.execute("CREATE TABLE t (id INT PRIMARY KEY, code VARCHAR(20), n INT, price DECIMAL(8,2), a INT, b INT,"
+                        + " ts DATETIME, doc JSON, g CHAR(1))",
+                "INSERT INTO t VALUES (1,'AB-1',5,1.50,2,1,NOW(),'{}','x'), (2,'AB-2',7,2.50,3,3,NOW() - INTERVAL 1 HOUR,'[]','x'),"
+                        + " (3,'ab-3',NULL,3.00,1,2,NOW() - INTERVAL 2 DAY,NULL,'y'), (4,'AB-4',7,10.00,5,4,NOW(),NULL,'y')");
+    }
+
+    // Each line: expectation that PASSES, then one that FAILS; tag with p/f in the order of the suite.
+    private static final String SUITE = """
+            tables:
+              t:
+                - expect_table_to_exist:
+                - expect_table_columns_to_match_set: {column_set: [id, code, n, price, a, b, ts, doc, g]}
+                - expect_table_columns_to_match_set: {column_set: [id, code], exact_match: true}
+                - expect_table_columns_to_match_ordered_list: {column_list: [id, code, n, price, a, b, ts, doc, g]}
+                - expect_table_columns_to_match_ordered_list: {column_list: [code, id, n, price, a, b, ts, doc, g]}
+                - expect_column_to_exist: {column: code, column_index: 1}
+                - expect_column_values_to_be_of_type: {column: n, type_: INTEGER}
+                - expect_column_values_to_be_of_type: {column: n, type_: VARCHAR}
+                - expect_column_values_to_be_in_type_list: {column: doc, type_list: [JSON, TEXT]}
+                - expect_table_row_count_to_be_between: {min_value: 1, max_value: 4}
+                - expect_table_row_count_to_be_between: {min_value: 5}
+                - expect_table_row_count_to_equal: {value: 4}
+                - expect_table_row_count_to_equal: {value: 2, row_condition: "g = 'y'"}
+                - expect_table_row_count_to_equal: {value: 3, row_condition: "g = 'y'"}
+                - expect_column_values_to_not_be_null: {column: n, mostly: 0.75}
+                - expect_column_values_to_not_be_null: {column: n}
+                - expect_column_values_to_be_null: {column: doc, row_condition: "g = 'y'"}
+                - expect_column_values_to_be_null: {column: doc}
+                - expect_column_values_to_be_unique: {column: code}
+                - expect_column_values_to_be_unique: {column: n}
+                - expect_compound_columns_to_be_unique: {column_list: [n, g]}
+                - expect_compound_columns_to_be_unique: {column_list: [g]}
+                - expect_column_values_to_be_in_set: {column: n, value_set: [5, 7]}
+                - expect_column_values_to_be_in_set: {column: g, value_set: [x]}
+                - expect_column_values_to_not_be_in_set: {column: g, value_set: [z]}
+                - expect_column_values_to_not_be_in_set: {column: g, value_set: [y]}
+                - expect_column_distinct_values_to_be_in_set: {column: g, value_set: [x, y, z]}
+                - expect_column_distinct_values_to_be_in_set: {column: g, value_set: [x]}
+                - expect_column_distinct_values_to_equal_set: {column: g, value_set: [x, y]}
+                - expect_column_distinct_values_to_equal_set: {column: g, value_set: [x, y, z]}
+                - expect_column_values_to_be_between: {column: price, min_value: 1, max_value: 10}
+                - expect_column_values_to_be_between: {column: price, min_value: 1, max_value: 10, strict_max: true}
+                - expect_column_min_to_be_between: {column: price, min_value: 1.5, max_value: 1.5}
+                - expect_column_max_to_be_between: {column: price, max_value: 9.99}
+                - expect_column_mean_to_be_between: {column: n, min_value: 6.3, max_value: 6.4}
+                - expect_column_sum_to_be_between: {column: n, min_value: 20}
+                - expect_column_values_to_match_regex: {column: code, regex: '^[A-Z]{2}-[0-9]$', mostly: 0.75}
+                - expect_column_values_to_match_regex: {column: code, regex: '^[A-Z]{2}-[0-9]$'}
+                - expect_column_values_to_not_match_regex: {column: code, regex: 'Z'}
+                - expect_column_values_to_not_match_regex: {column: code, regex: '-3$'}
+                - expect_column_value_lengths_to_be_between: {column: code, min_value: 4, max_value: 4}
+                - expect_column_value_lengths_to_be_between: {column: code, max_value: 3}
+                - expect_column_pair_values_a_to_be_greater_than_b: {column_A: a, column_B: b, or_equal: true, mostly: 0.75}
+                - expect_column_pair_values_a_to_be_greater_than_b: {column_A: a, column_B: b}
+                - expect_column_unique_value_count_to_be_between: {column: g, min_value: 2, max_value: 2}
+                - expect_column_unique_value_count_to_be_between: {column: n, min_value: 3}
+                - expect_column_max_to_be_recent: {column: ts, max_age: 1h}
+                - expect_column_max_to_be_recent: {column: ts, max_age: 1d, row_condition: "g = 'y' AND id = 3"}
+                - expect_query_to_return_no_rows: {query: "SELECT id FROM {batch} WHERE price > 100"}
+                - unexpected_rows_expectation: {unexpected_rows_query: "SELECT id, price FROM {batch} WHERE price > 2"}
+            """;
+
+    @Test
+    void everyExpectationPassesAndFailsAsGreatExpectationsWould(TestDatabase db) throws Exception {
+        table(db);
+        for (Strategy strategy : Strategy.values()) {
+            ValidationResult r = run(db, SUITE, strategy);
+            List<ExpectationResult> results = r.results();
+            assertEquals(50, results.size());
+            // Three leading metadata checks pass; from then on they come in pass/fail pairs, except the in_type_list one.
+            String outcomes = results.stream().map(x -> x.success() ? "p" : "f").collect(Collectors.joining());
+            assertEquals("ppf" + "pf" + "p" + "pf" + "p" + "pf" + "p" + "pf" + "pf".repeat(18), outcomes,
+                    strategy + ": " + results.stream().filter(x -> !x.success()).map(x -> x.id() + " " + x.message()).toList());
+        }
+    }
+
+    @Test
+    void countsPercentagesAndSamplesFollowGreatExpectations(TestDatabase db) throws Exception {
+        table(db);
+        ValidationResult r = run(db, SUITE, Strategy.SINGLE_SCAN);
+        Map<String, ExpectationResult> by = r.results().stream().collect(Collectors.toMap(ExpectationResult::id, x -> x));
+        ExpectationResult notNull = by.get("t.15.expect_column_values_to_not_be_null");
+        assertEquals(1L, notNull.unexpectedCount());
+        assertEquals(25.0, notNull.unexpectedPercent(), 1e-9);
+        assertEquals(List.of(java.util.Arrays.asList(3, null)), notNull.samples());
+        assertEquals(List.of("id", "n"), notNull.sampleColumns());
+        ExpectationResult unique = by.get("t.19.expect_column_values_to_be_unique");
+        assertEquals(1L, unique.unexpectedCount(), "one row beyond the first 7");
+        assertEquals(List.of("n", "occurrences"), unique.sampleColumns());
+        assertEquals(List.of(List.of(7, 2L)), unique.samples());
+        ExpectationResult regex = by.get("t.37.expect_column_values_to_match_regex");
+        assertEquals(List.of(List.of(3, "ab-3")), regex.samples(), "regex is case-sensitive like GX, on MariaDB too");
+        ExpectationResult mean = by.get("t.34.expect_column_mean_to_be_between");
+        assertEquals("6.3333", String.valueOf(mean.observedValue()));
+        ExpectationResult equalSet = by.get("t.29.expect_column_distinct_values_to_equal_set");
+        assertTrue(equalSet.message().contains("set values never seen: [z]"), equalSet.message());
+        ExpectationResult custom = by.get("t.49.unexpected_rows_expectation");
+        assertEquals(3L, custom.unexpectedCount());
+        assertEquals(List.of("id", "price"), custom.sampleColumns());
+        ExpectationResult type = by.get("t.8.expect_column_values_to_be_in_type_list");
+        assertTrue(type.success(), "MariaDB JSON (LONGTEXT + json_valid CHECK) is JSON: " + type.message());
+    }
+
+    @Test
+    void suiteErrorsAgainstTheDatabaseComeBeforeAnyQueryWithLines(TestDatabase db) throws Exception {
+        table(db);
+        DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, """
+                tables:
+                  t:
+                    - expect_column_values_to_not_be_null: {column: nn}
+                    - expect_column_values_to_match_regex: {column: code, regex: '(unclosed'}
+                    - expect_column_values_to_not_be_null: {column: n, row_condition: "missing_col = 1"}
+                    - expect_column_values_to_exist_in_other_table: {column: n, other_table: nope, other_column: id}
+                    - expect_table_row_count_to_equal_source:
+                  tt:
+                    - expect_table_row_count_to_be_between: {min_value: 1}
+                """, Strategy.SINGLE_SCAN));
+        String msg = e.getMessage();
+        assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(msg.contains(":3: expect_column_values_to_not_be_null: column 'nn' does not exist in table 't'; did you mean 'n'?"), msg);
+        assertTrue(msg.contains(":4: expect_column_values_to_match_regex: the regex '(unclosed' does not compile on MariaDB"), msg);
+        assertTrue(msg.contains(":5: expect_column_values_to_not_be_null: row_condition 'missing_col = 1' does not run"), msg);
+        assertTrue(msg.contains(":6: expect_column_values_to_exist_in_other_table: other_table 'nope' does not exist"), msg);
+        assertTrue(msg.contains(":7: expect_table_row_count_to_equal_source: expect_table_row_count_to_equal_source needs the source database"), msg);
+        assertTrue(msg.contains(":9: expect_table_row_count_to_be_between: table 'tt' does not exist in database"), msg);
+        assertTrue(msg.contains("did you mean 't'?"), msg);
+    }
+
+    @Test
+    void missingTableOrColumnIsAFailureWhenTheSuiteExpectsItsExistence(TestDatabase db) throws Exception {
+        table(db);
+        ValidationResult r = run(db, """
+                tables:
+                  t:
+                    - expect_column_to_exist: {column: email}
+                    - expect_column_values_to_not_be_null: {column: email}
+                  gone:
+                    - expect_table_to_exist:
+                    - expect_table_row_count_to_be_between: {min_value: 1}
+                """, Strategy.SINGLE_SCAN);
+        assertFalse(r.success());
+        assertEquals(List.of("column email does not exist; columns: [id, code, n, price, a, b, ts, doc, g]",
+                        "not run: column 'email' does not exist", "table 'gone' does not exist", "not run: table 'gone' does not exist"),
+                r.results().stream().map(ExpectationResult::message).toList());
+    }
+
+    @Test
+    void customQueriesRunReadOnly(TestDatabase db) throws Exception {
+        table(db);
+        // Passes the offline check (it is a SELECT) but would write: the read-only session refuses it.
+        DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, """
+                tables:
+                  t:
+                    - expect_query_to_return_no_rows: {query: "SELECT id FROM {batch} WHERE id = 1 FOR UPDATE"}
+                """, Strategy.SINGLE_SCAN));
+        assertTrue(e.getMessage().contains("READ ONLY") || e.getMessage().contains("read only") || e.getMessage().contains("read-only"),
+                e.getMessage());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.dbpromote.validate.bench;
+
+import dev.dbpromote.core.Progress;
+import dev.dbpromote.db.ConnectionSpec;
+import dev.dbpromote.db.EmbeddedMariaDb;
+import dev.dbpromote.db.Jdbc;
+import dev.dbpromote.validate.DataValidate;
+import dev.dbpromote.validate.ExpectationResult;
+import dev.dbpromote.validate.Strategy;
+import dev.dbpromote.validate.ValidateRequest;
+import dev.dbpromote.validate.ValidationResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Not a test: times a 20-expectation suite on one table with the default single-scan strategy, with
+ * {@code --strategy per-expectation}, and a plain full scan of the referenced columns (the floor).
+ *
+ * <pre>
+ * mvn -B -q test-compile && java -cp "target/classes:target/test-classes:$(mvn -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
+ *     dev.dbpromote.validate.bench.ValidateBenchmark [rows=5000000] [repeats=2] [suite.yaml]
+ * </pre>
+ */
+public final class ValidateBenchmark {
+
+    static final String SUITE = """
+            suite: bench
+            tables:
+              bench:
+                - expect_table_row_count_to_be_between: {min_value: 1}
+                - expect_column_values_to_not_be_null: {column: customer_id}
+                - expect_column_values_to_not_be_null: {column: status}
+                - expect_column_values_to_not_be_null: {column: email, mostly: 0.99}
+                - expect_column_values_to_be_in_set: {column: status, value_set: [new, paid, shipped, cancelled]}
+                - expect_column_values_to_not_be_in_set: {column: country, value_set: [XX, ZZ]}
+                - expect_column_values_to_be_between: {column: amount, min_value: 0, max_value: 100000}
+                - expect_column_values_to_be_between: {column: qty, min_value: 1, max_value: 10}
+                - expect_column_min_to_be_between: {column: amount, min_value: 0}
+                - expect_column_max_to_be_between: {column: qty, max_value: 10}
+                - expect_column_mean_to_be_between: {column: amount, min_value: 1, max_value: 100}
+                - expect_column_sum_to_be_between: {column: qty, min_value: 1}
+                - expect_column_values_to_match_regex: {column: code, regex: '^AB-[0-9]+$'}
+                - expect_column_values_to_not_match_regex: {column: email, regex: '\\s'}
+                - expect_column_value_lengths_to_be_between: {column: country, min_value: 2, max_value: 2}
+                - expect_column_pair_values_a_to_be_greater_than_b: {column_A: updated_at, column_B: created_at, or_equal: true}
+                - expect_column_distinct_values_to_be_in_set: {column: country, value_set: [GB, US, DE, FR, FI]}
+                - expect_column_unique_value_count_to_be_between: {column: status, min_value: 2, max_value: 10}
+                - expect_column_values_to_be_unique: {column: email}
+                - expect_column_max_to_be_recent: {column: updated_at, max_age: 36500d}
+            """;
+
+    static final String FLOOR = "SELECT COUNT(*), MAX(customer_id), MAX(status), MAX(email), MAX(country), MAX(amount), MAX(qty),"
+            + " MAX(code), MAX(created_at), MAX(updated_at) FROM bench";
+
+    private ValidateBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long rows = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
+        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        Path dir = Files.createTempDirectory("dbpromote-bench");
+        Path suite = dir.resolve("bench.yaml");
+        // Optional third argument: another suite for table 'bench' (e.g. without the regex expectations, to see their share).
+        Files.writeString(suite, args.length > 2 ? Files.readString(Path.of(args[2])) : SUITE);
+        try (EmbeddedMariaDb server = EmbeddedMariaDb.start()) {
+            ConnectionSpec root = server.root(null);
+            try (Connection c = Jdbc.open(root); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE bench");
+                s.execute("USE bench"); // the sequence engine's seq_1_to_N tables live in the current database
+                s.execute("CREATE TABLE bench.bench (id BIGINT PRIMARY KEY, customer_id INT NOT NULL, status VARCHAR(12) NOT NULL,"
+                        + " amount DECIMAL(10,2), qty INT, email VARCHAR(64), country CHAR(2), code VARCHAR(16),"
+                        + " created_at DATETIME, updated_at DATETIME, UNIQUE KEY email_uq (email))");
+                long t0 = System.nanoTime();
+                long batch = 500_000;
+                for (long from = 1; from <= rows; from += batch) {
+                    long to = Math.min(rows, from + batch - 1);
+                    s.execute("INSERT INTO bench.bench SELECT seq, seq % 100000, ELT(1 + seq % 4, 'new', 'paid', 'shipped', 'cancelled'),"
+                            + " (seq % 10000) / 100, 1 + seq % 10, CONCAT('user', seq, '@example.com'), ELT(1 + seq % 5, 'GB', 'US', 'DE', 'FR', 'FI'),"
+                            + " CONCAT('AB-', seq % 1000), '2025-01-01' + INTERVAL (seq % 300) DAY, '2025-01-01' + INTERVAL (seq % 300 + seq % 7) DAY"
+                            + " FROM seq_" + from + "_to_" + to);
+                }
+                System.out.printf(Locale.ROOT, "generated %,d rows x 10 columns in %.1f s (%s)%n", rows, (System.nanoTime() - t0) / 1e9,
+                        server.root("bench").describe());
+            }
+            ConnectionSpec db = server.root("bench");
+            floor(db); // warm the buffer pool / page cache once, untimed
+            double floor = Double.MAX_VALUE;
+            double single = Double.MAX_VALUE;
+            double per = Double.MAX_VALUE;
+            int singleQueries = 0;
+            int perQueries = 0;
+            for (int i = 0; i < repeats; i++) {
+                floor = Math.min(floor, floor(db));
+                ValidationResult a = run(db, suite, Strategy.SINGLE_SCAN);
+                single = Math.min(single, a.duration().toNanos() / 1e9);
+                singleQueries = a.queries();
+                ValidationResult b = run(db, suite, Strategy.PER_EXPECTATION);
+                per = Math.min(per, b.duration().toNanos() / 1e9);
+                perQueries = b.queries();
+                check(a);
+                check(b);
+            }
+            // The same suite when email has no unique index: its uniqueness check becomes a COUNT(DISTINCT) in the scan.
+            try (Connection c = Jdbc.open(db); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE bench DROP INDEX email_uq");
+            }
+            floor(db);
+            double noIndex = Double.MAX_VALUE;
+            for (int i = 0; i < repeats; i++) {
+                noIndex = Math.min(noIndex, run(db, suite, Strategy.SINGLE_SCAN).duration().toNanos() / 1e9);
+            }
+            System.out.printf(Locale.ROOT, "rows %,d, %s, best of %d%n", rows, args.length > 2 ? args[2] : "20 expectations", repeats);
+            System.out.printf(Locale.ROOT, "  floor (one plain scan of the referenced columns): %7.2f s%n", floor);
+            System.out.printf(Locale.ROOT, "  single-scan (default, %2d queries):              %7.2f s  = %.2fx the floor%n", singleQueries, single, single / floor);
+            System.out.printf(Locale.ROOT, "  per-expectation (%2d queries):                   %7.2f s  = %.2fx the floor%n", perQueries, per, per / floor);
+            System.out.printf(Locale.ROOT, "  per-expectation / single-scan: %.2fx (goal >= 5x); single-scan / floor: %.2fx (goal <= 1.5x)%n",
+                    per / single, single / floor);
+            System.out.printf(Locale.ROOT, "  single-scan without the unique index on email (COUNT(DISTINCT email) in the scan): %.2f s = %.2fx the floor%n",
+                    noIndex, noIndex / floor);
+        }
+    }
+
+    private static ValidationResult run(ConnectionSpec db, Path suite, Strategy strategy) {
+        return new DataValidate(Boolean.getBoolean("bench.verbose") ? Progress.to(System.out) : Progress.silent()).run(new ValidateRequest(db, null, suite, Map.of(), Set.of(), null, "bench",
+                strategy, 20, false, 0));
+    }
+
+    private static void check(ValidationResult r) {
+        for (ExpectationResult e : r.results()) {
+            if (!e.success()) {
+                System.out.println("  (unexpected failure: " + e.id() + " " + e.message() + ")");
+            }
+        }
+    }
+
+    private static double floor(ConnectionSpec db) throws Exception {
+        long t0 = System.nanoTime();
+        try (Connection c = Jdbc.open(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(FLOOR)) {
+            rs.next();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
