@@ -89,6 +89,8 @@ final class DemoCommand implements Callable<Integer> {
             run(orders, env, 0, "migrate", "info", "--env", "dev", "--pr", pr);
             // No cluster here: plan mode renders the manifests (DB Secret included, password masked).
             run(orders, env, 0, "deploy", "--env", "dev", "--pr", pr, "--image", DEMO_IMAGE, "--dry-run");
+            // One expectation fails on purpose, so the report shows what a failure looks like (exit 1).
+            run(orders, env, 1, "validate", "--env", "dev", "--pr", pr);
 
             heading("The billing service adopts dbpromote: goose files as they are, goose's history adopted");
             run(billing, env, 0, "clone", "--env", "dev", "--pr", pr);
@@ -96,6 +98,12 @@ final class DemoCommand implements Callable<Integer> {
 
             heading("Production is untouched until promotion");
             run(orders, env, 0, "migrate", "info", "--env", "production");
+
+            heading("Lifecycle: what exists, what the reaper would delete, and cleaning up a merged PR");
+            run(orders, env, 0, "env", "list");
+            run(orders, env, 0, "env", "reap", "--dry-run");
+            run(billing, env, 0, "env", "destroy", "--env", "dev", "--pr", pr);
+            run(orders, env, 2, "env", "destroy", "--env", "production");
         }
         return summary(root, Duration.ofNanos(System.nanoTime() - t0));
     }

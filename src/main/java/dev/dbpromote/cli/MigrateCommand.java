@@ -65,7 +65,8 @@ final class MigrateCommand implements Callable<Integer> {
         Config config = setup.config();
         MigrateResult result = setup.migrator(target, options.dryRun(), context).migrate();
         String key = setup.envKey();
-        List<Path> files = MigrateReports.writeMigrate(config.stateDir(), key, result);
+        // A dry run's plan must not replace the rehearsal report a real run wrote.
+        List<Path> files = MigrateReports.writeMigrate(config.stateDir(), result.dryRun() ? key + "-plan" : key, result);
         recordVersion(config, key, result);
         if (options.json()) {
             context.out().println(Json.write(result));

@@ -85,14 +85,11 @@ final class ValidateCommand implements Callable<Integer> {
         ConnectionSpec source = "source".equals(vc.compare()) ? SourceConnection.of(config, context.environment()) : null;
         Set<String> touched = Set.of();
         if (source != null) {
-            var fromReport = TouchedTables.read(config.stateDir(), envKey);
-            if (fromReport.isPresent()) {
-                touched = fromReport.get();
-                context.progress().line("Tables touched by the PR's migrations (from %s): %s",
-                        TouchedTables.report(config.stateDir(), envKey), touched.isEmpty() ? "none" : String.join(", ", touched));
-            } else {
-                context.progress().line("No migrate report (%s): every table must match the source.", TouchedTables.report(config.stateDir(), envKey));
-            }
+            TouchedTables t = TouchedTables.between(config, target, source);
+            touched = t.tables();
+            context.progress().line("Migrations in this database but not in the source: %s; tables they touch: %s",
+                    t.versions().isEmpty() ? "none" : String.join(", ", t.versions()),
+                    touched.isEmpty() ? "none (every table must match)" : String.join(", ", touched));
         }
         ValidationResult r = new DataValidate(context.progress()).run(new ValidateRequest(target, source, suiteFile, parameters, touched,
                 config.stateDir(), envKey, strat, vc.sampleRows(), warnOnly, vc.compareChunkKeys()));

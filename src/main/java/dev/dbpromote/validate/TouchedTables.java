@@ -1,42 +1,70 @@
 package dev.dbpromote.validate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.dbpromote.core.DbPromoteException;
-import dev.dbpromote.core.Json;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.dbpromote.config.Config;
+import dev.dbpromote.db.ConnectionSpec;
+import dev.dbpromote.db.Jdbc;
+import dev.dbpromote.migrate.MigrationFile;
+import dev.dbpromote.migrate.MigrationSet;
+import dev.dbpromote.migrate.Migrations;
+import dev.dbpromote.migrate.lint.Linter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashSet;
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
-/** The tables the PR's migrations changed, from the migrate step's rehearsal report. */
-public final class TouchedTables {
+/**
+ * The tables the PR's migrations changed: those touched by the migrations the clone's history has and
+ * the source's does not. Worked out from the two databases and the migration files every time, so it
+ * stays right when a build re-runs on a reused clone (where migrate has nothing left to apply) or after
+ * a dry run.
+ *
+ * @param versions the versions applied in the clone but not in the source
+ */
+public record TouchedTables(Set<String> versions, Set<String> tables) {
 
-    private TouchedTables() {
-    }
-
-    /** {@code <stateDir>/reports/migrate-<envKey>.json}, field {@code touchedTables}; empty when there is no report. */
-    public static Optional<Set<String>> read(Path stateDir, String envKey) {
-        Path file = report(stateDir, envKey);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode root = Json.mapper().readTree(file.toFile());
-            JsonNode list = root.path("touchedTables");
-            Set<String> out = new LinkedHashSet<>();
-            if (list.isArray()) {
-                list.forEach(n -> out.add(n.asText()));
+    public static TouchedTables between(Config config, ConnectionSpec clone, ConnectionSpec source) {
+        String history = config.migrations().table();
+        Set<String> versions = new TreeSet<>(versions(clone, history));
+        versions.removeAll(versions(source, history));
+        Set<String> tables = new LinkedHashSet<>();
+        if (!versions.isEmpty()) {
+            MigrationSet set = Migrations.scan(config);
+            List<MigrationFile> files = set.files();
+            Map<String, Set<String>> byVersion = Linter.touchedTables(files);
+            for (MigrationFile f : files) {
+                if (versions.contains(f.version())) {
+                    tables.addAll(byVersion.getOrDefault(f.version(), Set.of()));
+                }
             }
-            return Optional.of(out);
-        } catch (IOException e) {
-            throw DbPromoteException.invalid("The migrate report " + file + " cannot be read (" + e.getMessage()
-                    + "). Re-run 'dbpromote migrate' for this environment, or delete the file.", e);
+            tables.add(history); // its new rows are the migrations themselves
         }
+        return new TouchedTables(versions, tables);
     }
 
-    public static Path report(Path stateDir, String envKey) {
-        return stateDir.resolve("reports").resolve("migrate-" + envKey + ".json");
+    /** Successful versions in a history table; none when the table does not exist. */
+    private static Set<String> versions(ConnectionSpec db, String table) {
+        Set<String> out = new LinkedHashSet<>();
+        try (Connection c = Jdbc.open(db)) {
+            try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, table, new String[] {"TABLE"})) {
+                if (!rs.next()) {
+                    return out;
+                }
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT version FROM `" + table.replace("`", "``") + "` WHERE success = 1 AND version IS NOT NULL"
+                         + " AND type NOT IN ('BASELINE', 'SCHEMA')")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw Jdbc.translate(db, e);
+        }
+        return out;
     }
 }

@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import dev.dbpromote.core.Progress;
+import dev.dbpromote.migrate.DbMigrate;
+import dev.dbpromote.migrate.MigrationScanner;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +77,7 @@ class ValidateCommandTest {
         assertTrue(r.out().contains("FAILED: 1 of 2 expectations passed"), r.out());
         assertTrue(r.out().contains("FAIL orders: expect_column_values_to_be_between(total) — 1 of 3 values outside between 0 and 25"), r.out());
         assertTrue(r.out().contains("(expectations.yaml:5)"), r.out());
-        assertTrue(r.err().contains("No migrate report"), r.err());
+        assertTrue(r.err().contains("Migrations in this database but not in the source: none"), r.err());
         for (String f : new String[] {"reports/validate-staging.json", "junit/validate-staging.xml", "html/validate-staging.html"}) {
             assertTrue(Files.exists(dir.resolve(".dbpromote").resolve(f)), f);
         }
@@ -99,12 +103,16 @@ class ValidateCommandTest {
         assertEquals(1, strict.exitCode(), strict.toString());
         assertTrue(strict.out().contains("DIFF orders: differs — same row count (3), different content"), strict.out());
 
-        Files.createDirectories(dir.resolve(".dbpromote/reports"));
-        Files.writeString(dir.resolve(".dbpromote/reports/migrate-staging.json"), "{\"touchedTables\": [\"orders\"]}");
+        // The same change made by a migration the clone has and the source lacks: reported, not failed.
+        Path migrations = Files.createDirectories(dir.resolve("db/migrations"));
+        Files.writeString(migrations.resolve("V1__fix_status.sql"), "UPDATE orders SET status = 'new' WHERE id = 3;\n");
+        new DbMigrate(clone.root(), MigrationScanner.scan(List.of(migrations), "auto"),
+                new DbMigrate.Options("flyway_schema_history", null, false, List.of(), "0", true), Progress.silent()).migrate();
         CliRun.Result touched = cli().run("validate", "--env", "staging", "--param", "MAX_TOTAL=100");
         assertEquals(0, touched.exitCode(), touched.toString());
         assertTrue(touched.out().contains("NOTE orders: changed (touched by the PR's migrations)"), touched.out());
-        assertTrue(touched.err().contains("Tables touched by the PR's migrations"), touched.err());
+        assertTrue(touched.err().contains("Migrations in this database but not in the source: 1; tables they touch: orders"),
+                touched.err());
     }
 
     @Test

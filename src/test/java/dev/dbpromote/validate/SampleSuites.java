@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The sample suite for the orders / customers / order_items schema that {@code dbpromote demo} validates
+ * A sample suite (test fixture) for an orders / customers / order_items schema; validates
  * its clone with. It expects {@code customers(id PK, email NOT NULL, name, country CHAR(2), created_at)},
  * {@code orders(id PK, customer_id NOT NULL, status, total DECIMAL, created_at, shipped_at NULL)} and
  * {@code order_items(order_id, line_no, PK(order_id, line_no), sku, quantity, unit_price)}; its status set
