@@ -125,7 +125,8 @@ public final class AuroraCloner implements DatabaseCloner {
         progress.line("new master password requested for %s", clone.name());
         waitCluster(clone.name(), progress);
         DBCluster c = describe(clone.name()).orElseThrow();
-        return new ConnectionSpec(c.endpoint(), c.port(), database(c), c.masterUsername(), password);
+        ConnectionSpec master = new ConnectionSpec(c.endpoint(), c.port(), null, c.masterUsername(), password);
+        return master.withDatabase(RestoredDatabase.choose(master, sourceDatabase, c.databaseName()));
     }
 
     private String database(DBCluster c) {

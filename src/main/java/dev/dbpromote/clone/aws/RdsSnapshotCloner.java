@@ -217,7 +217,8 @@ public final class RdsSnapshotCloner implements DatabaseCloner {
         // The change is asynchronous: the instance goes through resetting-master-credentials.
         waitAvailable(clone.name(), progress);
         DBInstance i = describe(clone.name()).orElseThrow();
-        return new ConnectionSpec(i.endpoint().address(), i.endpoint().port(), database(i), i.masterUsername(), password);
+        ConnectionSpec master = new ConnectionSpec(i.endpoint().address(), i.endpoint().port(), null, i.masterUsername(), password);
+        return master.withDatabase(RestoredDatabase.choose(master, sourceDatabase, i.dbName()));
     }
 
     private String database(DBInstance i) {
