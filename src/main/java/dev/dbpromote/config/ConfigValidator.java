@@ -129,9 +129,11 @@ final class ConfigValidator {
         if (c.passwordEnv() != null && c.passwordFile() != null) {
             problem(at + ".passwordEnv", "give either passwordEnv or passwordFile, not both");
         }
-        if (c.passwordEnv() != null && !c.passwordEnv().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            problem(at + ".passwordEnv", "passwordEnv is the NAME of an environment variable (like ORDERS_DB_PASSWORD),"
-                    + " not the password itself");
+        // Upper case only: a mixed-case value is far more likely a pasted password than a variable name, and
+        // a variable name is printed in messages ("ORDERS_DB_PASSWORD is not set"). The value is never echoed.
+        if (c.passwordEnv() != null && !c.passwordEnv().matches("[A-Z_][A-Z0-9_]*")) {
+            problem(at + ".passwordEnv", "passwordEnv is the NAME of an environment variable in upper case (like"
+                    + " ORDERS_DB_PASSWORD), not the password itself");
         }
     }
 

@@ -14,11 +14,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds every unknown key in a config tree before binding, by walking the config records' components.
+ * Finds every unknown key in a config tree before binding, by walking the config records' components
+ * (and refuses placeholders in keys that name where a password is).
  * Jackson reports unknown keys of constructor-bound records only after the object is built, so a
  * typo in a required key would otherwise surface as "missing key" instead of "did you mean".
  */
 final class UnknownKeys {
+
+    /** Keys whose value names where a secret is; a placeholder there would put the secret itself in config. */
+    private static final java.util.Set<String> NAME_ONLY_KEYS = java.util.Set.of("passwordEnv", "passwordFile");
 
     private UnknownKeys() {
     }
@@ -60,6 +64,16 @@ final class UnknownKeys {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String p = join(path, e.getKey());
+            if (NAME_ONLY_KEYS.contains(e.getKey()) && e.getValue().isTextual() && e.getValue().asText().contains("${")) {
+                // Checked on the raw text: resolved, '${ORDERS_DB_PASSWORD}' would be the password itself,
+                // and every later message naming the variable or file would print it.
+                int line = lines.line(p);
+                problems.add(e.getKey() + (line > 0 ? " at line " + line : "") + " (in '" + path + "') takes the NAME of the"
+                        + (e.getKey().equals("passwordEnv") ? " environment variable" : " file") + ", not a ${...} placeholder:"
+                        + " write " + e.getKey() + ": " + (e.getKey().equals("passwordEnv") ? "ORDERS_DB_PASSWORD" : "secrets/db-password")
+                        + " (dbpromote reads the value from it).");
+                continue;
+            }
             Type t = known.get(e.getKey());
             if (t == null) {
                 int line = lines.line(p);

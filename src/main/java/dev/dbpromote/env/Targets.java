@@ -27,7 +27,10 @@ public final class Targets {
 
     public ConnectionSpec connection(String envName, String pr) {
         EnvironmentConfig env = config.environment(envName);
-        Optional<EnvironmentRecord> record = store.find(EnvironmentRecord.key(envName, pr));
+        // Only a record that knows a database counts: a gate's approval (env annotate) writes a record with
+        // attributes only, and must not hide the in-place database configured for staging/production.
+        Optional<EnvironmentRecord> record = store.find(EnvironmentRecord.key(envName, pr))
+                .filter(r -> r.host() != null && r.credentialRef() != null);
         if (record.isPresent()) {
             EnvironmentRecord r = record.get();
             return new ConnectionSpec(r.host(), r.port(), r.database(), r.user(), store.readCredential(r.credentialRef()));

@@ -140,6 +140,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPlaceholderWherePasswordEnvNamesAVariableIsRefusedWithoutPrintingIt() {
+        String secret = "Xk7pQ2mZ9vR4tLw8";
+        String msg = error(VALID.replace("passwordEnv: ORDERS_DB_PASSWORD", "passwordEnv: ${ORDERS_DB_PASSWORD}"),
+                Map.of("ORDERS_DB_USER", "u", "STAGING_PORT", "1", "ORDERS_DB_PASSWORD", secret));
+        assertTrue(msg.contains("passwordEnv at line 6") && msg.contains("takes the NAME of the environment variable"), msg);
+        assertTrue(!msg.contains(secret), "the password never reaches the message");
+
+        String mixedCase = error(VALID.replace("passwordEnv: ORDERS_DB_PASSWORD", "passwordEnv: " + secret), ENV);
+        assertTrue(mixedCase.contains("in upper case") && !mixedCase.contains(secret), mixedCase);
+    }
+
+    @Test
     void invalidYamlSyntax() {
         String msg = error("app: orders\nsource:\n\t- x\n", ENV);
         assertTrue(msg.contains("not valid YAML"), msg);
