@@ -5,6 +5,9 @@ import dev.dbpromote.clone.DatabaseCloner;
 import dev.dbpromote.clone.EnvironmentLifecycle;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.core.DbPromoteException;
+import dev.dbpromote.deploy.DeployDestroy;
+import dev.dbpromote.deploy.KubeAccess;
+import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Json;
 import dev.dbpromote.env.EnvironmentRecord;
 import dev.dbpromote.env.EnvironmentStore;
@@ -137,14 +140,41 @@ final class EnvCommand implements Runnable {
             try (ClonerCache cache = new ClonerCache(config, context)) {
                 EnvironmentLifecycle.Deletion d = cache.lifecycle().destroy(options.requireEnv(), options.pr(), id, options.dryRun());
                 Reports.write(config, "env-destroy", d.key(), d);
+                String namespace = destroyNamespace(config);
                 if (options.json()) {
                     context.out().println(Json.write(d));
                 } else {
                     context.out().println((d.dryRun() ? "Would delete " : "Deleted ") + (d.id() == null ? "nothing (no clone)" : d.provider()
                             + " " + d.id()) + " for " + d.key());
+                    if (namespace != null) {
+                        context.out().println(namespace);
+                    }
                 }
             }
             return ExitCode.OK;
+        }
+
+        /**
+         * The environment's namespace goes with its database when dbpromote deploys this app. Without
+         * cluster access, or when the namespace is not ours, the database is still gone and we say so.
+         */
+        private String destroyNamespace(Config config) {
+            String env = options.requireEnv();
+            if (config.deploy() == null || config.environment(env).namespace() == null) {
+                return null;
+            }
+            try {
+                DeployDestroy.Result r = new DeployDestroy(config, context.progress())
+                        .run(env, options.pr(), KubeAccess.connect(config, context.environment()), options.dryRun());
+                return "Namespace " + r.namespace() + ": " + r.state();
+            } catch (DbPromoteException e) {
+                if (e.kind() != DbPromoteException.Kind.INVALID_INPUT) {
+                    throw e;
+                }
+                context.progress().line("Namespace not deleted: %s Run 'dbpromote deploy destroy --env %s%s' where the cluster"
+                        + " is reachable.", e.getMessage(), env, options.pr() == null ? "" : " --pr " + options.pr());
+                return "Namespace not deleted (see above)";
+            }
         }
     }
 
