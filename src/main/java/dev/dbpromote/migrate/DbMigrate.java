@@ -68,12 +68,14 @@ public final class DbMigrate {
 
     public MigrateResult migrate() {
         Set<String> gooseApplied = Set.of();
+        Set<String> partialVersions;
         try (Connection c = Jdbc.open(target)) {
             if (set.format() == MigrationFormat.GOOSE) {
                 gooseApplied = GooseLedger.applied(c);
                 adoptingGoose = !gooseApplied.isEmpty();
             }
             clearResumableFailures(c);
+            partialVersions = Set.copyOf(PartialProgress.versions(c));
         } catch (SQLException e) {
             throw Jdbc.translate(target, e);
         }
@@ -81,8 +83,8 @@ public final class DbMigrate {
         List<AppliedMigration> applied = new ArrayList<>();
         AtomicReference<MigrationFailure> failure = new AtomicReference<>();
         Set<String> adopt = gooseApplied;
-        Flyway flyway = flyway(f -> new StatementExecutor(f, touched.getOrDefault(f.version(), Set.of()), adopt, progress,
-                applied::add, failure::set));
+        Flyway flyway = flyway(f -> new StatementExecutor(f, touched.getOrDefault(f.version(), Set.of()), adopt, partialVersions,
+                progress, applied::add, failure::set));
 
         validate(flyway);
         MigrationInfo[] pendingInfo = flyway.info().pending();
@@ -184,7 +186,7 @@ public final class DbMigrate {
 
     /** A Flyway for reading history only; its executors are never called. */
     private Flyway inspector() {
-        return flyway(f -> new StatementExecutor(f, Set.of(), Set.of(), progress, a -> { }, x -> { }));
+        return flyway(f -> new StatementExecutor(f, Set.of(), Set.of(), Set.of(), progress, a -> { }, x -> { }));
     }
 
     private Flyway flyway(java.util.function.Function<MigrationFile, StatementExecutor> executors) {

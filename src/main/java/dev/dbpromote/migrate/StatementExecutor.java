@@ -31,15 +31,18 @@ final class StatementExecutor implements MigrationExecutor {
     private final MigrationFile file;
     private final Set<String> touchedTables;
     private final Set<String> gooseApplied;
+    private final Set<String> partialVersions;
     private final Progress progress;
     private final Consumer<AppliedMigration> onApplied;
     private final Consumer<MigrationFailure> onFailed;
 
-    StatementExecutor(MigrationFile file, Set<String> touchedTables, Set<String> gooseApplied, Progress progress,
-            Consumer<AppliedMigration> onApplied, Consumer<MigrationFailure> onFailed) {
+    /** @param partialVersions versions with partial progress recorded, read once per run (not per migration) */
+    StatementExecutor(MigrationFile file, Set<String> touchedTables, Set<String> gooseApplied, Set<String> partialVersions,
+            Progress progress, Consumer<AppliedMigration> onApplied, Consumer<MigrationFailure> onFailed) {
         this.file = file;
         this.touchedTables = touchedTables;
         this.gooseApplied = gooseApplied;
+        this.partialVersions = partialVersions;
         this.progress = progress;
         this.onApplied = onApplied;
         this.onFailed = onFailed;
@@ -54,7 +57,8 @@ final class StatementExecutor implements MigrationExecutor {
             return List.of();
         }
         int start = 0;
-        Optional<PartialProgress.Entry> partial = PartialProgress.find(c, file.version());
+        Optional<PartialProgress.Entry> partial = partialVersions.contains(file.version())
+                ? PartialProgress.find(c, file.version()) : Optional.empty();
         if (partial.isPresent()) {
             start = PartialProgress.resumeAt(partial.get(), file);
             if (start > 0) {
@@ -93,7 +97,9 @@ final class StatementExecutor implements MigrationExecutor {
                 c.commit();
             }
             c.setAutoCommit(true);
-            PartialProgress.clear(c, file.version());
+            if (partial.isPresent()) {
+                PartialProgress.clear(c, file.version());
+            }
             if (file.format() == MigrationFormat.GOOSE && GooseLedger.exists(c)) {
                 GooseLedger.record(c, file.version());
             }

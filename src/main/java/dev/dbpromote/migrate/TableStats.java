@@ -24,15 +24,24 @@ public record TableStats(String table, long rows, long dataBytes, long indexByte
         if (tables.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH FROM information_schema.TABLES"
-                + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+        // One information_schema query for all of a migration's tables: it is slow per call on MySQL/MariaDB.
+        String marks = String.join(", ", java.util.Collections.nCopies(tables.size(), "?"));
+        java.util.Map<String, TableStats> found = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH FROM"
+                + " information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (" + marks + ")")) {
+            int i = 1;
             for (String t : tables) {
-                ps.setString(1, t);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        out.add(new TableStats(t, rs.getLong(1), rs.getLong(2), rs.getLong(3)));
-                    }
+                ps.setString(i++, t);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new TableStats(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
                 }
+            }
+        }
+        for (String t : tables) {
+            if (found.containsKey(t)) {
+                out.add(found.get(t));
             }
         }
         return out;

@@ -2,6 +2,12 @@ package dev.dbpromote.migrate.lint;
 
 import dev.dbpromote.migrate.SqlStatement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +52,37 @@ final class StatementAnalyzer {
     private static final Pattern DROP_TABLE = Pattern.compile("(?is)^DROP\\s+(TEMPORARY\\s+)?TABLE\\s+(IF\\s+EXISTS\\s+)?(.+)$");
     private static final Pattern ALTER_TABLE = Pattern.compile("(?is)^ALTER\\s+(ONLINE\\s+|IGNORE\\s+)?TABLE\\s+(`[^`]+`|\\S+)\\s+(.*)$");
 
+    /**
+     * One parser thread for the process: JSqlParser runs each parse on an executor so it can time out on
+     * pathological input, and by default makes a new thread per call, which cost more than the parsing.
+     */
+    private static final ExecutorService PARSER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dbpromote-sql-parser");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Parses by statement text, shared by lint and the rehearsal's table list (both read every statement). */
+    private static final Map<String, Optional<Statement>> PARSED = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Optional<Statement>> eldest) {
+                    return size() > 5000;
+                }
+            });
+
     private StatementAnalyzer() {
+    }
+
+    /** The parsed statement, or null when JSqlParser cannot parse it. */
+    private static Statement parse(String sql) {
+        return PARSED.computeIfAbsent(sql, text -> {
+            try {
+                return Optional.of(CCJSqlParserUtil.parse(text, PARSER, null));
+            } catch (JSQLParserException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }).orElse(null);
     }
 
     static Analysis analyze(SqlStatement statement, Set<String> newTables) {
@@ -54,10 +90,8 @@ final class StatementAnalyzer {
         if (ROUTINE.matcher(sql).matches() || SET_OR_USE.matcher(sql).matches()) {
             return new Analysis(List.of(), Set.of(), Set.of());
         }
-        Statement parsed;
-        try {
-            parsed = CCJSqlParserUtil.parse(sql);
-        } catch (JSQLParserException | RuntimeException e) {
+        Statement parsed = parse(sql);
+        if (parsed == null) {
             return fallback(sql, newTables);
         }
         List<Hit> hits = new ArrayList<>();
