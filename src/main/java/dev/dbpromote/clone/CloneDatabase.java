@@ -37,6 +37,12 @@ import java.util.TreeMap;
  */
 public final class CloneDatabase {
 
+    /**
+     * Tag on a clone being made: the instant until which its run may still be creating or masking it. A clone
+     * that is not ready is only replaced once this has passed (or it failed); before that, other runs wait for it.
+     */
+    public static final String LEASE_UNTIL = "dbpromote:lease-until";
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
@@ -58,7 +64,11 @@ public final class CloneDatabase {
         Names names = Names.of(request.app(), request.env(), request.pr());
         String name = "mysql".equals(cloner.provider()) ? names.schema() : names.rdsIdentifier();
         Instant expiresAt = request.ttl() == null ? null : started.plus(request.ttl());
-        Map<String, String> tags = ManagedTags.of(request.app(), request.env(), request.pr(), expiresAt, request.createdBy());
+        Map<String, String> tags = new java.util.LinkedHashMap<>(ManagedTags.of(request.app(), request.env(), request.pr(), expiresAt,
+                request.createdBy()));
+        if (!cloner.exclusiveLock()) {
+            tags.put(LEASE_UNTIL, started.plus(cloner.lease()).toString());
+        }
         for (Map.Entry<String, String> m : request.mask().entrySet()) {
             MaskRule.check(m.getKey(), m.getValue()).ifPresent(problem -> {
                 throw DbPromoteException.invalid(problem + ". Fix database.mask in dbpromote.yaml.");
@@ -90,6 +100,13 @@ public final class CloneDatabase {
             if (!e.managed()) {
                 throw DbPromoteException.invalid("'" + name + "' already exists and is not managed by dbpromote (no "
                         + ManagedTags.MANAGED_BY + " tag). It is not touched; rename it or choose another app/env name.");
+            }
+            if (!e.ready() && leased(e)) {
+                // Another run is still creating or masking it: deleting it would pull it from under that run.
+                progress.line("clone %s is being made by another run (lease until %s, state %s); waiting for it", name,
+                        e.tags().get(LEASE_UNTIL), e.status());
+                e = cloner.awaitReady(name, progress);
+                existing = Optional.of(e);
             }
             if (request.fresh() || !e.ready()) {
                 progress.line("%s clone %s", request.fresh() ? "--fresh: replacing" : "found a half-made", name);
@@ -146,6 +163,15 @@ public final class CloneDatabase {
         progress.line("clone %s %s: %s (credential in %s)", name, action, access.describe(), credentialRef);
         return new CloneResult(key, cloner.provider(), clone.id(), access.host(), access.port(), access.database(), access.user(),
                 credentialRef, action, expiresAt, took, tags);
+    }
+
+    /** True when a run may still be working on this not-ready clone: its lease has not passed and it has not failed. */
+    private boolean leased(ClonedDatabase clone) {
+        if (cloner.exclusiveLock() || cloner.failed(clone)) {
+            return false;
+        }
+        Instant until = parse(clone.tags().get(LEASE_UNTIL));
+        return until != null && clock.instant().isBefore(until);
     }
 
     private static Instant parse(String value) {

@@ -58,6 +58,11 @@ public final class MysqlServerCloner implements DatabaseCloner {
 
     /** A MySQL named lock on the target server, held by a connection of its own until closed. */
     @Override
+    public boolean exclusiveLock() {
+        return true;
+    }
+
+    @Override
     public AutoCloseable lock(String name, Progress progress) {
         String lockName = "dbpromote:" + (name.length() > 50 ? name.substring(0, 50) : name);
         Connection c = Jdbc.open(target);
