@@ -142,7 +142,7 @@ public final class AuroraCloner implements DatabaseCloner {
 
     @Override
     public ConnectionSpec resetCredential(ClonedDatabase clone, Secret password, Progress progress) {
-        AwsErrors.call("ModifyDBCluster " + clone.name(), () -> rds.modifyDBCluster(r -> r.dbClusterIdentifier(clone.name())
+        AwsErrors.callWithSecret("ModifyDBCluster " + clone.name(), password, () -> rds.modifyDBCluster(r -> r.dbClusterIdentifier(clone.name())
                 .masterUserPassword(password.reveal()).applyImmediately(true)));
         progress.line("new master password requested for %s", clone.name());
         waitCluster(clone.name(), progress);

@@ -236,7 +236,7 @@ public final class RdsSnapshotCloner implements DatabaseCloner {
 
     @Override
     public ConnectionSpec resetCredential(ClonedDatabase clone, Secret password, Progress progress) {
-        AwsErrors.call("ModifyDBInstance " + clone.name(), () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier(clone.name())
+        AwsErrors.callWithSecret("ModifyDBInstance " + clone.name(), password, () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier(clone.name())
                 .masterUserPassword(password.reveal()).applyImmediately(true)));
         progress.line("new master password requested for %s", clone.name());
         // The change is asynchronous: the instance goes through resetting-master-credentials.
