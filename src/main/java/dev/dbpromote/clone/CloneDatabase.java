@@ -140,6 +140,7 @@ public final class CloneDatabase {
                 if (!masked.isEmpty()) {
                     progress.line("masking done: %s", masked);
                 }
+                cloner.afterMasking(clone, access, progress);
             } catch (RuntimeException e) {
                 progress.line("masking failed; deleting clone %s so unmasked data is never handed out", name);
                 try {

@@ -67,6 +67,13 @@ public interface DatabaseCloner extends AutoCloseable {
      */
     ConnectionSpec resetCredential(ClonedDatabase clone, Secret password, Progress progress);
 
+    /**
+     * Runs after masking succeeded and before {@link #markReady}: the MySQL provider creates the copied triggers
+     * only now, so masking UPDATEs never fire them. {@code access} is the clone's own connection.
+     */
+    default void afterMasking(ClonedDatabase clone, ConnectionSpec access, Progress progress) {
+    }
+
     /** Records that masking succeeded ({@code dbpromote:state=ready}). */
     void markReady(ClonedDatabase clone);
 

@@ -38,6 +38,8 @@ public final class MysqlServerCloner implements DatabaseCloner {
     private final String sourceSchema;
     private final int parallelism;
     private final boolean sameServer;
+    /** Copies whose triggers wait for {@link #afterMasking}, by clone name. */
+    private final Map<String, SchemaCopier> pendingTriggers = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param source a user on the source server that can read the source schema (database = the source schema)
@@ -136,7 +138,9 @@ public final class MysqlServerCloner implements DatabaseCloner {
         progress.line("copying %s on %s:%d into %s%s", sourceSchema, source.host(), source.port(), name,
                 sameServer ? " (server-side, " + parallelism + " tables at a time)" : " on " + target.host() + ":" + target.port()
                         + " (streamed)");
-        SchemaCopier copier = new SchemaCopier(parallelism, progress);
+        // Triggers come after masking (afterMasking): masking UPDATEs must not fire an audit trigger keeping OLD values.
+        SchemaCopier copier = new SchemaCopier(parallelism, progress).deferringTriggers();
+        pendingTriggers.put(name, copier);
         if (sameServer) {
             copier.copyOnServer(source, sourceSchema, name);
         } else {
@@ -165,6 +169,17 @@ public final class MysqlServerCloner implements DatabaseCloner {
         }
         progress.line("user %s has a fresh password for %s", user, clone.name());
         return new ConnectionSpec(target.host(), target.port(), clone.name(), user, password);
+    }
+
+    @Override
+    public void afterMasking(ClonedDatabase clone, ConnectionSpec access, Progress progress) {
+        SchemaCopier copier = pendingTriggers.remove(clone.name());
+        if (copier != null) {
+            int n = copier.createDeferredTriggers(target, clone.name());
+            if (n > 0) {
+                progress.line("created %d trigger(s) in %s after masking", n, clone.name());
+            }
+        }
     }
 
     @Override
