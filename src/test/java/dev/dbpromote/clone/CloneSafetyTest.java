@@ -72,4 +72,67 @@ class CloneSafetyTest {
             assertAuditHoldsNoUnmaskedValue(db, r.database());
         }
     }
+
+    @Test
+    void refusesAPreExistingMysqlAccountItDidNotCreateAndNeverDropsIt(TestDatabase db) throws Exception {
+        MysqlServerClonerTest.seed(db);
+        db.execute("CREATE USER IF NOT EXISTS 'safe_dev_pr_3'@'%' IDENTIFIED BY 'team-password'");
+        String grantsQuery = "SHOW GRANTS FOR 'safe_dev_pr_3'@'%'";
+        try (DatabaseCloner cloner = new MysqlServerCloner(db.root(), db.root(), 2)) {
+            List<String> before = db.column("SELECT authentication_string FROM mysql.user WHERE user = 'safe_dev_pr_3'");
+            List<String> grantsBefore = db.column(grantsQuery);
+            DbPromoteException e = assertThrows(DbPromoteException.class, () -> clone(cloner, "3", Map.of()));
+            assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
+            assertTrue(e.getMessage().contains("'safe_dev_pr_3'") && e.getMessage().contains("not created by dbpromote")
+                    && e.getMessage().contains("Drop or rename"), e.getMessage());
+            assertEquals(before, db.column("SELECT authentication_string FROM mysql.user WHERE user = 'safe_dev_pr_3'"),
+                    "password of the pre-existing account unchanged");
+            assertEquals(grantsBefore, db.column(grantsQuery), "no grants added");
+            assertTrue(cloner.find("safe_dev_pr_3").isEmpty(), "nothing created");
+            // A destroy/reap sweep over everything managed never drops it either.
+            cloner.list().stream().filter(ClonedDatabase::managed).filter(c -> c.name().startsWith("safe_"))
+                    .forEach(c -> cloner.delete(c, Progress.silent()));
+            assertEquals(List.of("1"), db.column("SELECT COUNT(*) FROM mysql.user WHERE user = 'safe_dev_pr_3'"));
+        } finally {
+            db.execute("DROP USER IF EXISTS 'safe_dev_pr_3'@'%'");
+        }
+    }
+
+    @Test
+    void dropsOnlyTheAccountItCreatedAndReusesIt(TestDatabase db) {
+        MysqlServerClonerTest.seed(db);
+        try (DatabaseCloner cloner = new MysqlServerCloner(db.root(), db.root(), 2)) {
+            clone(cloner, "4", Map.of());
+            assertEquals("reused", clone(cloner, "4", Map.of()).action(), "our own account is not mistaken for someone else's");
+            cloner.delete(cloner.find("safe_dev_pr_4").orElseThrow(), Progress.silent());
+            assertEquals(List.of("0"), db.column("SELECT COUNT(*) FROM mysql.user WHERE user = 'safe_dev_pr_4'"));
+        }
+    }
+
+    @Test
+    void cliRefusesAPreExistingAccountWithExitTwo(TestDatabase db, @TempDir Path dir) throws Exception {
+        MysqlServerClonerTest.seed(db);
+        java.nio.file.Files.writeString(dir.resolve("dbpromote.yaml"), """
+                app: safe
+                source:
+                  mysql: {host: 127.0.0.1, port: %d}
+                  database: %s
+                  user: root
+                environments:
+                  dev:
+                    database: {strategy: clone, ttl: 72h}
+                """.formatted(db.port(), db.name()));
+        db.execute("CREATE USER IF NOT EXISTS 'safe_dev'@'%' IDENTIFIED BY 'team-password'");
+        try {
+            List<String> before = db.column("SELECT authentication_string FROM mysql.user WHERE user = 'safe_dev'");
+            dev.dbpromote.testing.CliRun.Result r = dev.dbpromote.testing.CliRun.in(dir).run("clone", "--env", "dev");
+            assertEquals(2, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("'safe_dev'"), r.toString());
+            assertEquals(before, db.column("SELECT authentication_string FROM mysql.user WHERE user = 'safe_dev'"));
+            dev.dbpromote.testing.CliRun.in(dir).run("env", "destroy", "--env", "dev");
+            assertEquals(List.of("1"), db.column("SELECT COUNT(*) FROM mysql.user WHERE user = 'safe_dev'"));
+        } finally {
+            db.execute("DROP USER IF EXISTS 'safe_dev'@'%'");
+        }
+    }
 }
