@@ -76,7 +76,8 @@ public final class CloneDatabase {
         }
         if (request.dryRun()) {
             Optional<ClonedDatabase> existing = cloner.find(name);
-            String action = existing.isEmpty() ? "create" : request.fresh() ? "replace" : existing.get().ready() ? "reuse" : "replace";
+            String action = existing.isEmpty() ? "create" : existing.get().managed() && !existing.get().ready() && leased(existing.get())
+                    ? "wait-for-other-run" : request.fresh() ? "replace" : existing.get().ready() ? "reuse" : "replace";
             progress.line("dry run: would %s %s clone %s (tags %s), mask %d column(s), write %s", action, cloner.provider(), name,
                     tags, request.mask().size(), store.recordFile(key));
             return new CloneResult(key, cloner.provider(), name, null, 0, null, null, null, "planned:" + action, expiresAt,
