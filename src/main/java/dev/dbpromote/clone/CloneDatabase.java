@@ -21,7 +21,8 @@ import java.util.TreeMap;
  *
  * <ol>
  * <li>takes the provider's lock for the clone's name, so concurrent runs for one PR make one clone;</li>
- * <li>reuses a finished clone (or, with {@code fresh}, or when it is half-made, replaces it);</li>
+ * <li>reuses a finished clone (or, with {@code fresh}, or when it is half-made, replaces it); a cloud clone that is
+ * not ready but whose {@link #LEASE_UNTIL lease} has not passed belongs to a run still making it and is waited for;</li>
  * <li>creates it, tagged from the first call, and waits until it is available;</li>
  * <li>sets a freshly generated password for the clone's user, applies the masking rules, and only then
  * marks it ready, stores the credential (0600 file, never printed) and writes the environment record.</li>
