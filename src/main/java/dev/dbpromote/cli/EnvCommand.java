@@ -122,7 +122,7 @@ final class EnvCommand implements Runnable {
         }
     }
 
-    @Command(name = "destroy", description = "Delete the environment's clone and record (only if tagged managed-by dbpromote).")
+    @Command(name = "destroy", description = "Delete the environment's clone and record (only if tagged managed-by dbpromote and this app).")
     static final class Destroy implements Callable<Integer> {
         private final CliContext context;
         @Mixin
@@ -178,7 +178,7 @@ final class EnvCommand implements Runnable {
         }
     }
 
-    @Command(name = "reap", description = "Delete every expired managed clone (never protected environments, never the source).")
+    @Command(name = "reap", description = "Delete every expired managed clone of this app (never other apps' clones, protected environments or the source).")
     static final class Reap implements Callable<Integer> {
         private final CliContext context;
         @Mixin

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  *
  * <ol>
  * <li>takes the provider's lock for the clone's name, so concurrent runs for one PR make one clone;</li>
- * <li>reuses a finished clone (or, with {@code fresh}, or when it is half-made, replaces it);</li>
+ * <li>reuses a finished clone (or, with {@code fresh}, or when it is half-made, replaces it); a cloud clone that is
+ * not ready but whose {@link #LEASE_UNTIL lease} has not passed belongs to a run still making it and is waited for;</li>
  * <li>creates it, tagged from the first call, and waits until it is available;</li>
  * <li>sets a freshly generated password for the clone's user, applies the masking rules, and only then
  * marks it ready, stores the credential (0600 file, never printed) and writes the environment record.</li>
@@ -36,6 +37,12 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class CloneDatabase {
+
+    /**
+     * Tag on a clone being made: the instant until which its run may still be creating or masking it. A clone
+     * that is not ready is only replaced once this has passed (or it failed); before that, other runs wait for it.
+     */
+    public static final String LEASE_UNTIL = "dbpromote:lease-until";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -58,7 +65,11 @@ public final class CloneDatabase {
         Names names = Names.of(request.app(), request.env(), request.pr());
         String name = "mysql".equals(cloner.provider()) ? names.schema() : names.rdsIdentifier();
         Instant expiresAt = request.ttl() == null ? null : started.plus(request.ttl());
-        Map<String, String> tags = ManagedTags.of(request.app(), request.env(), request.pr(), expiresAt, request.createdBy());
+        Map<String, String> tags = new java.util.LinkedHashMap<>(ManagedTags.of(request.app(), request.env(), request.pr(), expiresAt,
+                request.createdBy()));
+        if (!cloner.exclusiveLock()) {
+            tags.put(LEASE_UNTIL, started.plus(cloner.lease()).toString());
+        }
         for (Map.Entry<String, String> m : request.mask().entrySet()) {
             MaskRule.check(m.getKey(), m.getValue()).ifPresent(problem -> {
                 throw DbPromoteException.invalid(problem + ". Fix database.mask in dbpromote.yaml.");
@@ -66,7 +77,8 @@ public final class CloneDatabase {
         }
         if (request.dryRun()) {
             Optional<ClonedDatabase> existing = cloner.find(name);
-            String action = existing.isEmpty() ? "create" : request.fresh() ? "replace" : existing.get().ready() ? "reuse" : "replace";
+            String action = existing.isEmpty() ? "create" : existing.get().managed() && !existing.get().ready() && leased(existing.get())
+                    ? "wait-for-other-run" : request.fresh() ? "replace" : existing.get().ready() ? "reuse" : "replace";
             progress.line("dry run: would %s %s clone %s (tags %s), mask %d column(s), write %s", action, cloner.provider(), name,
                     tags, request.mask().size(), store.recordFile(key));
             return new CloneResult(key, cloner.provider(), name, null, 0, null, null, null, "planned:" + action, expiresAt,
@@ -90,6 +102,13 @@ public final class CloneDatabase {
             if (!e.managed()) {
                 throw DbPromoteException.invalid("'" + name + "' already exists and is not managed by dbpromote (no "
                         + ManagedTags.MANAGED_BY + " tag). It is not touched; rename it or choose another app/env name.");
+            }
+            if (!e.ready() && leased(e)) {
+                // Another run is still creating or masking it: deleting it would pull it from under that run.
+                progress.line("clone %s is being made by another run (lease until %s, state %s); waiting for it", name,
+                        e.tags().get(LEASE_UNTIL), e.status());
+                e = cloner.awaitReady(name, progress);
+                existing = Optional.of(e);
             }
             if (request.fresh() || !e.ready()) {
                 progress.line("%s clone %s", request.fresh() ? "--fresh: replacing" : "found a half-made", name);
@@ -123,6 +142,7 @@ public final class CloneDatabase {
                 if (!masked.isEmpty()) {
                     progress.line("masking done: %s", masked);
                 }
+                cloner.afterMasking(clone, access, progress);
             } catch (RuntimeException e) {
                 progress.line("masking failed; deleting clone %s so unmasked data is never handed out", name);
                 try {
@@ -146,6 +166,15 @@ public final class CloneDatabase {
         progress.line("clone %s %s: %s (credential in %s)", name, action, access.describe(), credentialRef);
         return new CloneResult(key, cloner.provider(), clone.id(), access.host(), access.port(), access.database(), access.user(),
                 credentialRef, action, expiresAt, took, tags);
+    }
+
+    /** True when a run may still be working on this not-ready clone: its lease has not passed and it has not failed. */
+    private boolean leased(ClonedDatabase clone) {
+        if (cloner.exclusiveLock() || cloner.failed(clone)) {
+            return false;
+        }
+        Instant until = parse(clone.tags().get(LEASE_UNTIL));
+        return until != null && clock.instant().isBefore(until);
     }
 
     private static Instant parse(String value) {

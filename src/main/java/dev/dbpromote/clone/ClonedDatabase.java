@@ -30,6 +30,10 @@ public record ClonedDatabase(String provider, String id, String name, String hos
         return ManagedTags.isExpired(tags, now);
     }
 
+    public String app() {
+        return tags.get(ManagedTags.APP);
+    }
+
     public String env() {
         return tags.get(ManagedTags.ENV);
     }

@@ -25,6 +25,36 @@ public interface DatabaseCloner extends AutoCloseable {
         return () -> { };
     }
 
+    /**
+     * True when {@link #lock} really excludes other runs (MySQL's named lock), so a not-ready clone seen while
+     * holding it is certainly half-made. Cloud providers have no such lock: a not-ready clone may belong to a run
+     * still creating or masking it, which the {@link CloneDatabase#LEASE_UNTIL lease tag} tells apart.
+     */
+    default boolean exclusiveLock() {
+        return false;
+    }
+
+    /**
+     * How long a run may take from the create call to marking the clone ready; written as the clone's
+     * {@link CloneDatabase#LEASE_UNTIL lease}. Until it passes, other runs wait for the clone instead of replacing it.
+     */
+    default java.time.Duration lease() {
+        return java.time.Duration.ofHours(3);
+    }
+
+    /** True when the clone is in a provider state it never leaves for {@code available} (it may be replaced). */
+    default boolean failed(ClonedDatabase clone) {
+        return false;
+    }
+
+    /**
+     * Waits (bounded) until another run has made {@code name} ready and returns it; exit 3 with a clear message
+     * when that run fails or the wait times out.
+     */
+    default ClonedDatabase awaitReady(String name, Progress progress) {
+        throw new UnsupportedOperationException(provider() + " clones are never shared between concurrent runs");
+    }
+
     /** The clone called {@code name}, whether or not it is ours (the caller checks the tags). */
     Optional<ClonedDatabase> find(String name);
 
@@ -36,6 +66,13 @@ public interface DatabaseCloner extends AutoCloseable {
      * returns how to connect as it. Never production's credential.
      */
     ConnectionSpec resetCredential(ClonedDatabase clone, Secret password, Progress progress);
+
+    /**
+     * Runs after masking succeeded and before {@link #markReady}: the MySQL provider creates the copied triggers
+     * only now, so masking UPDATEs never fire them. {@code access} is the clone's own connection.
+     */
+    default void afterMasking(ClonedDatabase clone, ConnectionSpec access, Progress progress) {
+    }
 
     /** Records that masking succeeded ({@code dbpromote:state=ready}). */
     void markReady(ClonedDatabase clone);

@@ -126,7 +126,12 @@ public final class EnvironmentLifecycle {
             throw DbPromoteException.invalid("Refusing to delete '" + c.id() + "': it has no " + ManagedTags.MANAGED_BY + "="
                     + ManagedTags.MANAGED_BY_VALUE + " tag, so dbpromote did not create it. Delete it yourself if you are sure.");
         }
-        if (!Reaper.mayDelete(c, protectedEnvs(), sourceNames())) {
+        if (!config.app().equals(c.app())) {
+            throw DbPromoteException.invalid("Refusing to delete '" + c.id() + "': it belongs to app '" + c.app() + "' ("
+                    + ManagedTags.APP + " tag), not '" + config.app() + "' of " + config.file() + ". Run 'dbpromote env destroy'"
+                    + " with that app's dbpromote.yaml. Nothing was changed.");
+        }
+        if (!Reaper.mayDelete(c, config.app(), protectedEnvs(), sourceNames())) {
             throw DbPromoteException.invalid("Refusing to delete '" + c.id() + "': it is the source or belongs to a protected"
                     + " environment (" + c.env() + ").");
         }
@@ -144,7 +149,10 @@ public final class EnvironmentLifecycle {
         return new Deletion(recordKey, c.provider(), c.id(), dryRun);
     }
 
-    /** Deletes every expired managed clone of every unprotected environment, with its record. */
+    /**
+     * Deletes every expired managed clone of this app ({@code dbpromote:app} = the config's app) in every unprotected
+     * environment, with its record. Other apps' clones are never considered: run reap from each app's repository.
+     */
     public List<Deletion> reap(boolean dryRun) {
         Instant now = clock.instant();
         List<Deletion> done = new ArrayList<>();
@@ -154,7 +162,7 @@ public final class EnvironmentLifecycle {
                 continue;
             }
             DatabaseCloner cloner = cloners.apply(e.getKey());
-            for (ClonedDatabase c : Reaper.reapable(cloner.list(), protectedEnvs(), sourceNames(), now)) {
+            for (ClonedDatabase c : Reaper.reapable(cloner.list(), config.app(), protectedEnvs(), sourceNames(), now)) {
                 if (!seen.add(c.provider() + ":" + c.id())) {
                     continue;
                 }

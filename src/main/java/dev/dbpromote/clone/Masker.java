@@ -35,6 +35,14 @@ public final class Masker {
             return changed;
         }
         try (Connection c = Jdbc.open(clone)) {
+            // A restored RDS/Aurora clone has production's triggers: an audit trigger on a masked table would copy the
+            // unmasked OLD values into the clone. Set them aside while masking; recreated (same order) afterwards.
+            List<String[]> triggers = triggersOn(c, clone.database(), byTable.keySet());
+            for (String[] t : triggers) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("DROP TRIGGER " + SchemaCopier.q(t[0]));
+                }
+            }
             for (Map.Entry<String, List<MaskRule>> t : byTable.entrySet()) {
                 List<String> sets = new ArrayList<>();
                 for (MaskRule r : t.getValue()) {
@@ -52,10 +60,51 @@ public final class Masker {
                             + ". Fix the rule under database.mask in dbpromote.yaml; the clone was not handed out.", e);
                 }
             }
+            for (String[] t : triggers) {
+                try (Statement s = c.createStatement()) {
+                    if (t[2] != null) {
+                        s.execute("SET SESSION sql_mode = '" + t[2].replace("'", "''") + "'");
+                    }
+                    s.execute(SchemaCopier.stripDefiner(t[1]));
+                } catch (SQLException e) {
+                    throw DbPromoteException.external("Could not recreate trigger '" + t[0] + "' after masking: " + e.getMessage()
+                            + ". The clone was not handed out.", e);
+                }
+            }
+            if (!triggers.isEmpty()) {
+                progress.line("recreated %d trigger(s) on masked tables after masking", triggers.size());
+            }
         } catch (SQLException e) {
             throw Jdbc.translate(clone, e);
         }
         return changed;
+    }
+
+    /** Name, definition and sql_mode of every trigger on {@code tables}, in firing order. */
+    private static List<String[]> triggersOn(Connection c, String schema, java.util.Set<String> tables) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS"
+                + " WHERE TRIGGER_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (tables.contains(rs.getString(2))) {
+                        names.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        List<String[]> out = new ArrayList<>();
+        for (String name : names) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW CREATE TRIGGER " + SchemaCopier.q(name))) {
+                if (!rs.next() || rs.getString(3) == null) {
+                    throw DbPromoteException.external("SHOW CREATE TRIGGER " + name + " returned no definition; the clone's user"
+                            + " needs the TRIGGER privilege. The clone was not handed out.");
+                }
+                out.add(new String[] {name, rs.getString(3), rs.getString(2)});
+            }
+        }
+        return out;
     }
 
     /** The column's character length for hash rules, checking the column exists. */

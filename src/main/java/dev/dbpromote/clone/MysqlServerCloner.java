@@ -38,6 +38,8 @@ public final class MysqlServerCloner implements DatabaseCloner {
     private final String sourceSchema;
     private final int parallelism;
     private final boolean sameServer;
+    /** Copies whose triggers wait for {@link #afterMasking}, by clone name. */
+    private final Map<String, SchemaCopier> pendingTriggers = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param source a user on the source server that can read the source schema (database = the source schema)
@@ -57,6 +59,11 @@ public final class MysqlServerCloner implements DatabaseCloner {
     }
 
     /** A MySQL named lock on the target server, held by a connection of its own until closed. */
+    @Override
+    public boolean exclusiveLock() {
+        return true;
+    }
+
     @Override
     public AutoCloseable lock(String name, Progress progress) {
         String lockName = "dbpromote:" + (name.length() > 50 ? name.substring(0, 50) : name);
@@ -116,12 +123,22 @@ public final class MysqlServerCloner implements DatabaseCloner {
                 }
                 return find(name).orElseThrow();
             }
+            // The clone's user is named after its schema: an account of that name we did not create is someone else's
+            // (a team's, an application's). Never take it over, re-grant it or drop it later.
+            boolean ours = userRegistered(c, user);
+            if (!ours && accountExists(c, user)) {
+                throw DbPromoteException.invalid("MySQL account '" + user + "' already exists on " + target.host() + ":"
+                        + target.port() + " and was not created by dbpromote (no row in " + REGISTRY + ".clones records it)."
+                        + " It is not touched. Drop or rename that account yourself, or choose another app/env name (the"
+                        + " clone's user is named after its schema '" + name + "').");
+            }
             ensureRegistry(c);
-            // Registered before the copy starts: a half-made clone is found (and reaped) by its tags.
+            // Registered before the copy starts: a half-made clone is found (and reaped) by its tags. user_name is
+            // only recorded once dbpromote has created the account (resetCredential): delete drops only that.
             try (PreparedStatement ps = c.prepareStatement("REPLACE INTO " + REGISTRY + ".clones (schema_name, user_name, tags,"
                     + " created_at) VALUES (?, ?, ?, UTC_TIMESTAMP())")) {
                 ps.setString(1, name);
-                ps.setString(2, user);
+                ps.setString(2, ours ? user : null);
                 ps.setString(3, Json.write(spec.tags()));
                 ps.executeUpdate();
             }
@@ -131,7 +148,9 @@ public final class MysqlServerCloner implements DatabaseCloner {
         progress.line("copying %s on %s:%d into %s%s", sourceSchema, source.host(), source.port(), name,
                 sameServer ? " (server-side, " + parallelism + " tables at a time)" : " on " + target.host() + ":" + target.port()
                         + " (streamed)");
-        SchemaCopier copier = new SchemaCopier(parallelism, progress);
+        // Triggers come after masking (afterMasking): masking UPDATEs must not fire an audit trigger keeping OLD values.
+        SchemaCopier copier = new SchemaCopier(parallelism, progress).deferringTriggers();
+        pendingTriggers.put(name, copier);
         if (sameServer) {
             copier.copyOnServer(source, sourceSchema, name);
         } else {
@@ -142,14 +161,44 @@ public final class MysqlServerCloner implements DatabaseCloner {
 
     @Override
     public ConnectionSpec resetCredential(ClonedDatabase clone, Secret password, Progress progress) {
-        String user = clone.user() != null ? clone.user() : Names.mysqlUser(clone.name());
+        String user = Names.mysqlUser(clone.name());
         String pw = "'" + password.reveal().replace("\\", "\\\\").replace("'", "''") + "'";
         try (Connection c = Jdbc.open(target); Statement s = c.createStatement()) {
+            Optional<Registered> r = registered(c, clone.name());
+            if (r.isEmpty() || !ManagedTags.isManaged(r.get().tags())) {
+                throw DbPromoteException.invalid("Schema '" + clone.name() + "' on " + target.host() + ":" + target.port()
+                        + " is not managed by dbpromote; its user is not touched.");
+            }
             // '%' for remote clients, 'localhost' too: an anonymous ''@'localhost' account (MariaDB's default install)
             // would otherwise win for local connections.
+            if (r.get().user() == null) {
+                // Plain CREATE USER: fails rather than adopt an account someone made since create() checked.
+                for (String account : accounts(user)) {
+                    try {
+                        s.execute("CREATE USER " + account + " IDENTIFIED BY " + pw);
+                    } catch (SQLException e) {
+                        if (e.getErrorCode() == 1396) {
+                            throw DbPromoteException.invalid("MySQL account " + account + " already exists on " + target.host()
+                                    + ":" + target.port() + " and was not created by dbpromote. It is not touched. Drop or"
+                                    + " rename it yourself, or choose another app/env name.");
+                        }
+                        throw e;
+                    }
+                    // Recorded at once: delete drops what we created even if the next account fails.
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + REGISTRY + ".clones SET user_name = ?"
+                            + " WHERE schema_name = ?")) {
+                        ps.setString(1, user);
+                        ps.setString(2, clone.name());
+                        ps.executeUpdate();
+                    }
+                }
+            } else {
+                user = r.get().user();
+                for (String account : accounts(user)) {
+                    s.execute("ALTER USER " + account + " IDENTIFIED BY " + pw);
+                }
+            }
             for (String account : accounts(user)) {
-                s.execute("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + pw);
-                s.execute("ALTER USER " + account + " IDENTIFIED BY " + pw);
                 s.execute("GRANT ALL PRIVILEGES ON " + SchemaCopier.q(clone.name()) + ".* TO " + account);
             }
         } catch (SQLException e) {
@@ -160,6 +209,17 @@ public final class MysqlServerCloner implements DatabaseCloner {
         }
         progress.line("user %s has a fresh password for %s", user, clone.name());
         return new ConnectionSpec(target.host(), target.port(), clone.name(), user, password);
+    }
+
+    @Override
+    public void afterMasking(ClonedDatabase clone, ConnectionSpec access, Progress progress) {
+        SchemaCopier copier = pendingTriggers.remove(clone.name());
+        if (copier != null) {
+            int n = copier.createDeferredTriggers(target, clone.name());
+            if (n > 0) {
+                progress.line("created %d trigger(s) in %s after masking", n, clone.name());
+            }
+        }
     }
 
     @Override
@@ -254,6 +314,34 @@ public final class MysqlServerCloner implements DatabaseCloner {
             return json == null ? Map.of() : Json.mapper().readValue(json, Map.class);
         } catch (java.io.IOException e) {
             return Map.of();
+        }
+    }
+
+    /** True when our registry records {@code user} as an account dbpromote created. */
+    private static boolean userRegistered(Connection c, String user) throws SQLException {
+        if (!schemaExists(c, REGISTRY)) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + REGISTRY + ".clones WHERE user_name = ?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * True when an account named {@code user} exists for any host. An admin that cannot read mysql.user gets
+     * false here; the plain {@code CREATE USER} in resetCredential still refuses an existing account.
+     */
+    private static boolean accountExists(Connection c, String user) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM mysql.user WHERE User = ?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            return false;
         }
     }
 

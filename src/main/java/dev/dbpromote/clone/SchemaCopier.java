@@ -44,10 +44,42 @@ public final class SchemaCopier {
 
     private final int parallelism;
     private final Progress progress;
+    private final boolean deferTriggers;
+    private final List<SchemaObjects.Ddl> deferred = new java.util.ArrayList<>();
 
     public SchemaCopier(int parallelism, Progress progress) {
+        this(parallelism, progress, false);
+    }
+
+    private SchemaCopier(int parallelism, Progress progress, boolean deferTriggers) {
         this.parallelism = Math.max(1, parallelism);
         this.progress = progress;
+        this.deferTriggers = deferTriggers;
+    }
+
+    /**
+     * A copier that leaves the triggers out of the copy, for {@link #createDeferredTriggers} once the clone is
+     * masked: the masking UPDATEs would otherwise fire copied triggers (an audit trigger keeps {@code OLD.email}).
+     */
+    public SchemaCopier deferringTriggers() {
+        return new SchemaCopier(parallelism, progress, true);
+    }
+
+    /** Creates the triggers a {@link #deferringTriggers()} copy left out, in {@code target}; returns how many. */
+    public int createDeferredTriggers(ConnectionSpec admin, String target) {
+        try (Connection c = Jdbc.open(admin.withDatabase(null))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("USE " + q(target));
+            }
+            for (SchemaObjects.Ddl t : deferred) {
+                execute(c, t.sqlMode(), stripDefiner(t.sql()), "trigger " + t.name());
+            }
+            int n = deferred.size();
+            deferred.clear();
+            return n;
+        } catch (SQLException e) {
+            throw Jdbc.translate(admin, e);
+        }
     }
 
     /** Copies {@code source} into the new schema {@code target} on the server {@code admin} reaches. */
@@ -121,7 +153,11 @@ public final class SchemaCopier {
         }
         int triggers = 0;
         for (SchemaObjects.Ddl t : objects.triggers()) {
-            execute(c, t.sqlMode(), stripDefiner(t.sql()), "trigger " + t.name());
+            if (deferTriggers) {
+                deferred.add(t);
+            } else {
+                execute(c, t.sqlMode(), stripDefiner(t.sql()), "trigger " + t.name());
+            }
             triggers++;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Property test of {@code env reap} through {@link EnvironmentLifecycle}: for many random sets of tagged,
- * untagged, foreign-tagged, protected, expired and unexpired resources (seeded, reproducible), reap deletes
- * exactly the expired managed clones of unprotected environments and never anything else; a dry run deletes
+ * untagged, foreign-tagged, other apps', protected, expired and unexpired resources (seeded, reproducible), reap
+ * deletes exactly this app's expired managed clones of unprotected environments and never anything else; a dry run deletes
  * nothing. The cloner is a fake of our own interface that records deletions (pure logic, no cloud).
  */
 class ReapLifecyclePropertyTest {
@@ -38,7 +38,7 @@ class ReapLifecyclePropertyTest {
     Path dir;
 
     @Test
-    void reapNeverTouchesUntaggedOrProtectedResources() {
+    void reapNeverTouchesUntaggedProtectedOrOtherAppsResources() {
         Config config = new ConfigLoader(n -> null).parse("""
                 app: orders
                 source: {rds: {instance: orders-prod}, database: orders}
@@ -66,12 +66,40 @@ class ReapLifecyclePropertyTest {
                 assertTrue(!"production".equals(d.env()) && !"staging".equals(d.env()), why);
                 assertTrue(d.expired(NOW), why);
                 assertTrue(!d.name().equals("orders-prod"), why);
+                assertEquals("orders", d.tags().get(ManagedTags.APP), "another app's clone deleted, " + why);
             }
-            long expected = cloner.resources.stream().filter(r -> ManagedTags.isManaged(r.tags()) && r.env() != null
+            long expected = cloner.resources.stream().filter(r -> ManagedTags.isManaged(r.tags()) && "orders".equals(r.tags().get(ManagedTags.APP))
+                    && r.env() != null
                     && !List.of("production", "staging").contains(r.env()) && r.expired(NOW) && !r.name().equals("orders-prod")).count();
             assertEquals(expected, cloner.deleted.size(), "seed " + seed);
             assertEquals(expected, planned.size(), "dry run plans what the real run does, seed " + seed);
         }
+    }
+
+    @Test
+    void destroyByIdRefusesAnotherAppsCloneAndChangesNothing() {
+        Config config = new ConfigLoader(n -> null).parse("""
+                app: orders
+                source: {rds: {instance: orders-prod}, database: orders}
+                environments:
+                  dev: {database: {strategy: clone, ttl: 72h}}
+                """, dir.resolve("dbpromote.yaml"));
+        FakeCloner cloner = new FakeCloner();
+        Map<String, String> billing = new HashMap<>(ManagedTags.of("billing", "dev", "7", NOW.minusSeconds(60), null));
+        cloner.resources.add(new ClonedDatabase("rds", "billing-dev-pr-7", "billing-dev-pr-7", "h", 3306, "billing", "admin",
+                "available", billing));
+        cloner.resources.add(new ClonedDatabase("rds", "orders-dev-pr-7", "orders-dev-pr-7", "h", 3306, "orders", "admin",
+                "available", ManagedTags.of("orders", "dev", "7", NOW.minusSeconds(60), null)));
+        EnvironmentLifecycle lifecycle = new EnvironmentLifecycle(config, env -> cloner, new EnvironmentStore(dir.resolve("s")),
+                Progress.silent(), Clock.fixed(NOW, ZoneOffset.UTC));
+        dev.dbpromote.core.DbPromoteException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.dbpromote.core.DbPromoteException.class, () -> lifecycle.destroy("dev", "7", "billing-dev-pr-7", false));
+        assertEquals(dev.dbpromote.core.DbPromoteException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains("belongs to app 'billing'"), e.getMessage());
+        assertTrue(cloner.deleted.isEmpty(), "nothing deleted");
+        lifecycle.reap(false);
+        assertEquals(List.of("orders-dev-pr-7"), cloner.deleted.stream().map(ClonedDatabase::id).toList(),
+                "reap deletes only this app's expired clone");
     }
 
     private static ClonedDatabase random(Random random, int i) {
@@ -81,6 +109,11 @@ class ReapLifecyclePropertyTest {
             tags.put(ManagedTags.MANAGED_BY, "dbpromote");
         } else if (kind == 2) {
             tags.put(ManagedTags.MANAGED_BY, "terraform");
+        }
+        switch (random.nextInt(4)) {
+            case 0 -> { } // no app tag
+            case 1 -> tags.put(ManagedTags.APP, "billing");
+            default -> tags.put(ManagedTags.APP, "orders");
         }
         if (random.nextInt(5) > 0) {
             tags.put(ManagedTags.ENV, ENVS.get(random.nextInt(ENVS.size())));

@@ -13,7 +13,10 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Property test (seeded, many iterations): reap never selects an untagged, protected, unexpired or source resource. */
+/**
+ * Property test (seeded, many iterations): reap never selects an untagged, other-app, protected, unexpired or source
+ * resource.
+ */
 class ReaperPropertyTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
@@ -21,7 +24,7 @@ class ReaperPropertyTest {
     private static final Set<String> PROTECTED = Set.of("production", "staging");
 
     @Test
-    void reapOnlySelectsExpiredManagedUnprotectedClones() {
+    void reapOnlySelectsExpiredManagedUnprotectedClonesOfItsOwnApp() {
         for (long seed = 0; seed < 2000; seed++) {
             Random random = new Random(seed);
             List<ClonedDatabase> resources = new ArrayList<>();
@@ -30,16 +33,18 @@ class ReaperPropertyTest {
                 resources.add(randomResource(random, i));
             }
             Set<String> sources = Set.of("orders-prod", "orders");
-            List<ClonedDatabase> chosen = Reaper.reapable(resources, PROTECTED, sources, NOW);
+            List<ClonedDatabase> chosen = Reaper.reapable(resources, "orders", PROTECTED, sources, NOW);
             for (ClonedDatabase c : chosen) {
                 String why = "seed " + seed + ": " + c;
                 assertTrue(ManagedTags.MANAGED_BY_VALUE.equals(c.tags().get(ManagedTags.MANAGED_BY)), why);
                 assertFalse(PROTECTED.contains(c.tags().get(ManagedTags.ENV)), why);
                 assertTrue(Instant.parse(c.tags().get(ManagedTags.EXPIRES_AT)).isBefore(NOW), why);
                 assertFalse(sources.contains(c.name()), why);
+                assertTrue("orders".equals(c.tags().get(ManagedTags.APP)), "another app's clone selected, " + why);
             }
             // And it does reap what it should: every expired managed unprotected non-source resource.
             long expected = resources.stream().filter(r -> ManagedTags.isManaged(r.tags()) && r.env() != null
+                    && "orders".equals(r.tags().get(ManagedTags.APP))
                     && !PROTECTED.contains(r.env()) && r.expired(NOW) && !sources.contains(r.name())).count();
             assertTrue(chosen.size() == expected, "seed " + seed);
         }
@@ -51,6 +56,11 @@ class ReaperPropertyTest {
             case 0 -> { } // untagged
             case 1 -> tags.put(ManagedTags.MANAGED_BY, "someone-else");
             default -> tags.put(ManagedTags.MANAGED_BY, "dbpromote");
+        }
+        switch (random.nextInt(4)) {
+            case 0 -> { } // no app tag
+            case 1 -> tags.put(ManagedTags.APP, "billing");
+            default -> tags.put(ManagedTags.APP, "orders");
         }
         if (random.nextBoolean()) {
             tags.put(ManagedTags.ENV, ENVS.get(random.nextInt(ENVS.size())));

@@ -89,7 +89,8 @@ public final class AuroraCloner implements DatabaseCloner {
             if (!(e.getCause() instanceof DbClusterAlreadyExistsException)) {
                 throw e;
             }
-            progress.line("cluster %s is already being created by another run; waiting for it", name);
+            progress.line("cluster %s is already being created by another run; waiting until it is ready", name);
+            return awaitReady(name, progress);
         }
         waitCluster(name, progress);
         String instance = instanceId(name);
@@ -108,6 +109,27 @@ public final class AuroraCloner implements DatabaseCloner {
         return find(name).orElseThrow();
     }
 
+    @Override
+    public ClonedDatabase awaitReady(String name, Progress progress) {
+        waits.until("Aurora cluster " + name + " (made by another run)", () -> describe(name)
+                        .map(c -> "ready".equals(RdsSnapshotCloner.tags(c.tagList()).get(ManagedTags.STATE)) ? "ready" : c.status())
+                        .orElse("not-found"), Set.of("ready"), RdsSnapshotCloner.union(RdsSnapshotCloner.FAILED, "not-found"),
+                "The other run failed or is still masking; re-run the clone (a clone not ready once its "
+                        + "dbpromote:lease-until tag has passed is replaced).", progress);
+        return find(name).orElseThrow();
+    }
+
+    @Override
+    public java.time.Duration lease() {
+        // Cluster wait, writer instance wait, credential wait and masking: each bounded by the wait timeout.
+        return waits.timeout().multipliedBy(4);
+    }
+
+    @Override
+    public boolean failed(ClonedDatabase clone) {
+        return RdsSnapshotCloner.FAILED.contains(clone.status());
+    }
+
     private void waitCluster(String name, Progress progress) {
         waits.until("Aurora cluster " + name, () -> describe(name).map(DBCluster::status).orElse("not-found"),
                 Set.of("available"), RdsSnapshotCloner.FAILED, onTimeout(), progress);
@@ -120,7 +142,7 @@ public final class AuroraCloner implements DatabaseCloner {
 
     @Override
     public ConnectionSpec resetCredential(ClonedDatabase clone, Secret password, Progress progress) {
-        AwsErrors.call("ModifyDBCluster " + clone.name(), () -> rds.modifyDBCluster(r -> r.dbClusterIdentifier(clone.name())
+        AwsErrors.callWithSecret("ModifyDBCluster " + clone.name(), password, () -> rds.modifyDBCluster(r -> r.dbClusterIdentifier(clone.name())
                 .masterUserPassword(password.reveal()).applyImmediately(true)));
         progress.line("new master password requested for %s", clone.name());
         waitCluster(clone.name(), progress);

@@ -33,6 +33,24 @@ final class AwsErrors {
         }
     }
 
+    /**
+     * {@link #call} for a request carrying {@code secret} (a new master password): AWS may quote parameter values
+     * in its error text, so the message is scrubbed and the AWS exception (whose message is that text) is not
+     * attached as the cause, so not even {@code --stacktrace} prints it.
+     */
+    static <T> T callWithSecret(String what, dev.dbpromote.core.Secret secret, Supplier<T> call) {
+        try {
+            return call(what, call);
+        } catch (DbPromoteException e) {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            String clear = secret == null ? null : secret.reveal();
+            if (clear != null && !clear.isEmpty()) {
+                message = message.replace(clear, dev.dbpromote.core.Secret.MASK);
+            }
+            throw new DbPromoteException(e.kind(), message);
+        }
+    }
+
     static RuntimeException translate(String what, AwsServiceException e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();

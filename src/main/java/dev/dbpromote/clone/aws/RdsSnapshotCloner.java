@@ -121,11 +121,7 @@ public final class RdsSnapshotCloner implements DatabaseCloner {
                 // Another run for this PR got there first (RDS's create call is our lock): wait until that run has
                 // masked it and tagged it ready, then use it; never mask or hand out a clone twice concurrently.
                 progress.line("%s is already being created by another run; waiting until it is ready", name);
-                waits.until("RDS instance " + name + " (made by another run)", () -> describe(name)
-                                .map(i -> "ready".equals(tags(i.tagList()).get(ManagedTags.STATE)) ? "ready" : i.dbInstanceStatus())
-                                .orElse("not-found"), Set.of("ready"), Set.of("not-found", "deleting", "failed"),
-                        "The other run failed or is still masking; re-run the clone.", progress);
-                return find(name).orElseThrow();
+                return awaitReady(name, progress);
             } else if (e.getCause() instanceof InsufficientDbInstanceCapacityException) {
                 throw DbPromoteException.external("AWS has no capacity for instance class " + target.instanceClass()
                         + " right now (InsufficientDBInstanceCapacity). Retry later or set another instanceClass for this"
@@ -140,6 +136,35 @@ public final class RdsSnapshotCloner implements DatabaseCloner {
         }
         waitAvailable(name, progress);
         return find(name).orElseThrow();
+    }
+
+    @Override
+    public ClonedDatabase awaitReady(String name, Progress progress) {
+        // Wait until the other run has masked it and tagged it ready, then use it; never mask or hand out a clone
+        // twice concurrently.
+        waits.until("RDS instance " + name + " (made by another run)", () -> describe(name)
+                        .map(i -> "ready".equals(tags(i.tagList()).get(ManagedTags.STATE)) ? "ready" : i.dbInstanceStatus())
+                        .orElse("not-found"), Set.of("ready"), union(FAILED, "not-found"),
+                "The other run failed or is still masking; re-run the clone (a clone not ready once its "
+                        + "dbpromote:lease-until tag has passed is replaced).", progress);
+        return find(name).orElseThrow();
+    }
+
+    static Set<String> union(Set<String> a, String b) {
+        Set<String> out = new java.util.HashSet<>(a);
+        out.add(b);
+        return Set.copyOf(out);
+    }
+
+    @Override
+    public java.time.Duration lease() {
+        // The restore wait, the credential wait and masking: each is bounded by the wait timeout.
+        return waits.timeout().multipliedBy(3);
+    }
+
+    @Override
+    public boolean failed(ClonedDatabase clone) {
+        return FAILED.contains(clone.status());
     }
 
     private Instant restoreTime() {
@@ -211,7 +236,7 @@ public final class RdsSnapshotCloner implements DatabaseCloner {
 
     @Override
     public ConnectionSpec resetCredential(ClonedDatabase clone, Secret password, Progress progress) {
-        AwsErrors.call("ModifyDBInstance " + clone.name(), () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier(clone.name())
+        AwsErrors.callWithSecret("ModifyDBInstance " + clone.name(), password, () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier(clone.name())
                 .masterUserPassword(password.reveal()).applyImmediately(true)));
         progress.line("new master password requested for %s", clone.name());
         // The change is asynchronous: the instance goes through resetting-master-credentials.

@@ -124,6 +124,7 @@ public final class RdsEmulator implements AutoCloseable {
     private final Set<String> schemas = new HashSet<>();
     private Duration transition = Duration.ofMillis(300);
     private boolean neverAvailable;
+    private boolean rejectPasswords;
     private Set<String> allowedClasses = Set.of("db.t4g.micro", "db.t4g.medium", "db.r6g.large", "db.m6g.large");
     private Set<String> deniedKeys = Set.of("DENIED");
     private int pageSize = 2;
@@ -185,6 +186,12 @@ public final class RdsEmulator implements AutoCloseable {
     /** Restored instances stay {@code creating} for ever. */
     public synchronized RdsEmulator neverAvailable(boolean never) {
         neverAvailable = never;
+        return this;
+    }
+
+    /** ModifyDBInstance/ModifyDBCluster reject a new master password, quoting it in the error message. */
+    public synchronized RdsEmulator rejectPasswords(boolean reject) {
+        rejectPasswords = reject;
         return this;
     }
 
@@ -463,6 +470,9 @@ public final class RdsEmulator implements AutoCloseable {
             throw new ApiError(400, "InvalidDBInstanceState", "Database instance is not in available state.");
         }
         String password = p.get("MasterUserPassword");
+        if (password != null && rejectPasswords) {
+            throw new ApiError(400, "InvalidParameterValue", "The parameter MasterUserPassword '" + password + "' is not valid.");
+        }
         if (password != null) {
             createMasterUser(i.schema, password, i.masterUser);
             i.status = "resetting-master-credentials";
@@ -476,6 +486,10 @@ public final class RdsEmulator implements AutoCloseable {
         Cluster c = clusters.get(p.get("DBClusterIdentifier"));
         if (c == null) {
             throw new ApiError(404, "DBClusterNotFoundFault", "DBCluster " + p.get("DBClusterIdentifier") + " not found.");
+        }
+        if (p.get("MasterUserPassword") != null && rejectPasswords) {
+            throw new ApiError(400, "InvalidParameterValue", "The parameter MasterUserPassword '" + p.get("MasterUserPassword")
+                    + "' is not valid.");
         }
         if (p.get("MasterUserPassword") != null) {
             createMasterUser(c.schema, p.get("MasterUserPassword"), c.masterUser);
