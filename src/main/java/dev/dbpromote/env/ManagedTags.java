@@ -19,6 +19,11 @@ public final class ManagedTags {
     public static final String CREATED_BY = "dbpromote:created-by";
     /** {@code ready} once masking succeeded; a clone without it is never handed out or reused. */
     public static final String STATE = "dbpromote:state";
+    /**
+     * The database (schema) of a cloud clone that holds the data, decided once when the clone gets its
+     * credential; {@code env show} and {@code env list} read it back instead of guessing again.
+     */
+    public static final String DATABASE = "dbpromote:database";
     public static final String MANAGED_BY_VALUE = "dbpromote";
 
     private ManagedTags() {

@@ -148,11 +148,16 @@ public final class AuroraCloner implements DatabaseCloner {
         waitCluster(clone.name(), progress);
         DBCluster c = describe(clone.name()).orElseThrow();
         ConnectionSpec master = new ConnectionSpec(c.endpoint(), c.port(), null, c.masterUsername(), password);
-        return master.withDatabase(RestoredDatabase.choose(master, sourceDatabase, c.databaseName()));
+        String database = RestoredDatabase.choose(master, sourceDatabase, c.databaseName());
+        AwsErrors.call("AddTagsToResource " + clone.name(), () -> rds.addTagsToResource(r -> r.resourceName(c.dbClusterArn())
+                .tags(Tag.builder().key(ManagedTags.DATABASE).value(database).build())));
+        return master.withDatabase(database);
     }
 
+    /** The database recorded when the clone got its credential; before that, what RDS reports. */
     private String database(DBCluster c) {
-        return c.databaseName() != null ? c.databaseName() : sourceDatabase;
+        String tagged = RdsSnapshotCloner.tags(c.tagList()).get(ManagedTags.DATABASE);
+        return tagged != null ? tagged : c.databaseName() != null ? c.databaseName() : sourceDatabase;
     }
 
     @Override

@@ -243,12 +243,16 @@ public final class RdsSnapshotCloner implements DatabaseCloner {
         waitAvailable(clone.name(), progress);
         DBInstance i = describe(clone.name()).orElseThrow();
         ConnectionSpec master = new ConnectionSpec(i.endpoint().address(), i.endpoint().port(), null, i.masterUsername(), password);
-        return master.withDatabase(RestoredDatabase.choose(master, sourceDatabase, i.dbName()));
+        String database = RestoredDatabase.choose(master, sourceDatabase, i.dbName());
+        AwsErrors.call("AddTagsToResource " + clone.name(), () -> rds.addTagsToResource(r -> r.resourceName(i.dbInstanceArn())
+                .tags(Tag.builder().key(ManagedTags.DATABASE).value(database).build())));
+        return master.withDatabase(database);
     }
 
+    /** The database recorded when the clone got its credential; before that, what RDS reports. */
     private String database(DBInstance i) {
-        // RDS reports the initial database (DBName) the restored instance inherited from its source.
-        return i.dbName() != null ? i.dbName() : sourceDatabase;
+        String tagged = tags(i.tagList()).get(ManagedTags.DATABASE);
+        return tagged != null ? tagged : i.dbName() != null ? i.dbName() : sourceDatabase;
     }
 
     @Override

@@ -89,6 +89,8 @@ public final class RdsEmulator implements AutoCloseable {
         Instant transitionAt;
         String nextStatus = "available";
         boolean source;
+        /** What DescribeDBInstances reports as DBName when it differs from the schema (real RDS: the initial database). */
+        String reportedDbName;
 
         String arn() {
             return "arn:aws:rds:" + REGION + ":" + ACCOUNT + ":db:" + id;
@@ -217,6 +219,11 @@ public final class RdsEmulator implements AutoCloseable {
     public synchronized Map<String, String> tagsOf(String id) {
         tick();
         return instances.containsKey(id) ? Map.copyOf(instances.get(id).tags) : Map.copyOf(clusters.get(id).tags);
+    }
+
+    /** Makes DescribeDBInstances report another DBName, as real RDS does when the initial database is not the data's. */
+    public synchronized void reportDbName(String instanceId, String dbName) {
+        instances.get(instanceId).reportedDbName = dbName;
     }
 
     /** An instance that is not ours (no managed-by tag), for destroy/reap tests. */
@@ -647,7 +654,7 @@ public final class RdsEmulator implements AutoCloseable {
         el(x, "Engine", i.engine);
         el(x, "DBInstanceStatus", i.status);
         el(x, "MasterUsername", i.masterUser);
-        el(x, "DBName", i.schema);
+        el(x, "DBName", i.reportedDbName != null ? i.reportedDbName : i.schema);
         if (!"creating".equals(i.status) && i.schema != null) {
             x.append("<Endpoint><Address>").append(server.host()).append("</Address><Port>").append(server.port())
                     .append("</Port><HostedZoneId>Z1PVIF0B656C1W</HostedZoneId></Endpoint>");

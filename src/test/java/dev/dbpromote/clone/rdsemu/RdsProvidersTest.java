@@ -123,6 +123,15 @@ class RdsProvidersTest {
                 s.execute("ALTER TABLE orders ADD COLUMN shipped_at DATETIME NULL");
             }
 
+            // The database is decided once and tagged: a record rebuilt from tags on another agent agrees with
+            // this one even when RDS reports another initial database (DBName).
+            assertEquals(record.database(), emu.tagsOf("orders-dev-pr-42").get(ManagedTags.DATABASE));
+            emu.reportDbName("orders-dev-pr-42", "innodb_initial");
+            Files.delete(store.recordFile("dev-pr-42"));
+            CliRun.Result show = cli().run("env", "show", "--env", "dev", "--pr", "42", "--output", "json");
+            assertEquals(0, show.exitCode(), show.toString());
+            assertEquals(record.database(), store.find("dev-pr-42").orElseThrow().database(), show.out());
+
             // Re-run reuses; env list sees it; destroy deletes it (tag checked on RDS itself).
             CliRun.Result again = cli().run("clone", "--env", "dev", "--pr", "42");
             assertTrue(again.out().contains("Clone reused"), again.toString());
