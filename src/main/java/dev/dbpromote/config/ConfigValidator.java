@@ -38,6 +38,8 @@ final class ConfigValidator {
         }
         credentials("source", s);
         oneOf("migrations.format", c.migrations().format(), Set.of("auto", "flyway", "goose"));
+        version("migrations.baselineVersion", c.migrations().baselineVersion());
+        version("migrations.lintFrom", c.migrations().lintFrom());
         oneOf("promote.from", c.promote().from(), Set.of("main", "pr"));
         duration("promote.gateTimeout", c.promote().gateTimeout());
         if (c.deploy() != null) {
@@ -140,6 +142,13 @@ final class ConfigValidator {
     private void oneOf(String at, String value, Set<String> allowed) {
         if (value != null && !allowed.contains(value)) {
             problem(at, "'" + value + "' is not valid for " + at + "; use one of " + new java.util.TreeSet<>(allowed));
+        }
+    }
+
+    /** Flyway's and goose's version syntax: digits with '.' or '_' between (quote it in YAML: "41"). */
+    private void version(String at, String value) {
+        if (value != null && !value.matches("\\d+([._]\\d+)*")) {
+            problem(at, "'" + value + "' is not a migration version; write it like \"41\", \"1.2\" or \"20240101120000\"");
         }
     }
 

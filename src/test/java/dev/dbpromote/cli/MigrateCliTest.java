@@ -138,6 +138,10 @@ class MigrateCliTest {
         assertEquals(2, badPr.exitCode());
         assertTrue(badPr.err().contains("is not a pull request number"), badPr.err());
 
+        CliRun.Result badTarget = cli.run("migrate", "--env", "ci", "--target", "latest-please");
+        assertEquals(2, badTarget.exitCode(), badTarget.toString());
+        assertTrue(badTarget.err().contains("--target 'latest-please' is not a version"), badTarget.err());
+
         CliRun.Result unset = CliRun.in(repo).run("migrate", "--env", "ci");
         assertEquals(2, unset.exitCode());
         assertTrue(unset.err().contains("ORDERS_DB_PASSWORD") && unset.err().contains("is not set"), unset.err());

@@ -152,6 +152,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void baselineAndLintFromMustBeVersions() {
+        String msg = error(VALID.replace("migrations: {locations: [db/migrations]}",
+                "migrations: {locations: [db/migrations], baselineVersion: latest, lintFrom: \"41\"}"), ENV);
+        assertTrue(msg.contains("line 7: 'latest' is not a migration version"), msg);
+        assertTrue(!msg.contains("'41'"), "a valid version is accepted: " + msg);
+    }
+
+    @Test
     void invalidYamlSyntax() {
         String msg = error("app: orders\nsource:\n\t- x\n", ENV);
         assertTrue(msg.contains("not valid YAML"), msg);
