@@ -287,10 +287,14 @@ final class Checks {
     /**
      * GX regexes are case-sensitive (Python {@code re.search}). MariaDB's PCRE REGEXP follows the column's
      * collation (case-insensitive for {@code _ci}), so the pattern gets PCRE's {@code (?-i)}; MySQL 8 gets
-     * REGEXP_LIKE's {@code 'c'} match type instead.
+     * REGEXP_LIKE's {@code 'c'} match type instead. On MariaDB, {@code \s} is spelled out when the server
+     * confirmed that means the same ({@link PcreWhitespace}): several times faster unanchored.
      */
     static String serverRegex(Schema.Server server, String regex) {
-        return server.mariaDb() ? "(?-i)" + regex : regex;
+        if (!server.mariaDb()) {
+            return regex;
+        }
+        return "(?-i)" + (server.spaceClass() ? PcreWhitespace.rewrite(regex).orElse(regex) : regex);
     }
 
     static String customQuery(Expectation e, String qualifiedTable) {

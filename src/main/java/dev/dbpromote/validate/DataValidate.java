@@ -51,6 +51,9 @@ public final class DataValidate {
                 source.setReadOnly(true);
             }
             Schema schema = Schema.read(target, request.target().database());
+            if (schema.server().mariaDb() && suite.expectations().stream().anyMatch(DataValidate::hasSpaceEscape)) {
+                schema = schema.withServer(schema.server().withSpaceClass(PcreWhitespace.probe(target)));
+            }
             SuiteChecker.Checked checked = new SuiteChecker(suite, schema, source != null).check(target);
             ExpectationRunner runner = new ExpectationRunner(target, source, request.source() == null ? null : request.source().database(),
                     schema, request.strategy(), request.sampleRows(), progress);
@@ -73,5 +76,10 @@ public final class DataValidate {
         } catch (SQLException e) {
             throw DbPromoteException.external("Database error during validation of " + request.target().describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean hasSpaceEscape(Expectation e) {
+        return (e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_MATCH_REGEX || e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX)
+                && e.string("regex") != null && PcreWhitespace.mentions(e.string("regex"));
     }
 }

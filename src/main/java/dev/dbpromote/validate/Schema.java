@@ -18,8 +18,20 @@ import java.util.Optional;
  */
 record Schema(Server server, String database, Map<String, Table> tables) {
 
-    /** The server flavour. MariaDB: PCRE {@code REGEXP}, JSON is a LONGTEXT alias; MySQL 8: ICU {@code REGEXP_LIKE}. */
-    record Server(boolean mariaDb, String version) {
+    /**
+     * The server flavour. MariaDB: PCRE {@code REGEXP}, JSON is a LONGTEXT alias; MySQL 8: ICU {@code REGEXP_LIKE}.
+     *
+     * @param spaceClass MariaDB confirmed that {@code \s} can run as an explicit class ({@link PcreWhitespace})
+     */
+    record Server(boolean mariaDb, String version, boolean spaceClass) {
+        Server(boolean mariaDb, String version) {
+            this(mariaDb, version, false);
+        }
+
+        Server withSpaceClass(boolean confirmed) {
+            return new Server(mariaDb, version, confirmed);
+        }
+
         String describe() {
             return (mariaDb ? "MariaDB " : "MySQL ") + version;
         }
@@ -57,6 +69,10 @@ record Schema(Server server, String database, Map<String, Table> tables) {
         List<String> columnNames() {
             return columns.stream().map(Column::name).toList();
         }
+    }
+
+    Schema withServer(Server s) {
+        return new Schema(s, database, tables);
     }
 
     Optional<Table> table(String name) {
