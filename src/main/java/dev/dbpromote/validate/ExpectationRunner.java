@@ -107,6 +107,9 @@ final class ExpectationRunner {
                 }
                 results.put(c.expectation().id(), result(c.expectation(), o, cols, rows));
             }
+            for (ScanQuery q : scans.values()) {
+                queries += q.queries() - 1; // the scans are counted above; this adds the deferred ones that ran
+            }
             for (Expectation e : later) {
                 Schema.Table t = table.orElseThrow();
                 results.put(e.id(), switch (e.type().kind()) {

@@ -1,5 +1,6 @@
 package dev.dbpromote.validate;
 
+import dev.dbpromote.core.DbPromoteException;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,13 @@ import java.util.Map;
  * One {@code SELECT agg1, agg2, … FROM table [WHERE (row_condition)]}: the single scan that all aggregate
  * expectations of a table with the same row condition share. Expectations add aggregate expressions
  * (with {@code ?} placeholders and their values); identical expressions are computed once.
+ *
+ * <p>An expression added with {@link #addDeferred} is left out of the scan and computed only if an
+ * expectation reads it — all such expressions together, in one more query. Denominators are deferred:
+ * a column map expectation without {@code mostly} passes or fails on its unexpected count alone, and
+ * only a failure needs the non-null count for its percentage. Every aggregate costs about as much per
+ * row as the scan's share of a column does (MariaDB evaluates them row by row), so a passing suite
+ * should not pay for numbers only failures print.
  */
 final class ScanQuery {
 
@@ -22,7 +30,10 @@ final class ScanQuery {
     private final List<String> expressions = new ArrayList<>();
     private final List<List<Object>> binds = new ArrayList<>();
     private final Map<String, Integer> index = new HashMap<>();
+    private final List<Boolean> deferred = new ArrayList<>();
     private Object[] values;
+    private Connection connection;
+    private boolean deferredRun;
 
     ScanQuery(String qualifiedTable, String condition) {
         this.qualifiedTable = qualifiedTable;
@@ -32,13 +43,26 @@ final class ScanQuery {
 
     /** Adds {@code expression} (an aggregate) and returns the handle to read its value with. */
     int add(String expression, List<Object> values) {
+        return add(expression, values, false);
+    }
+
+    /** Like {@link #add}, but computed only when read (see the class comment); in the scan if also added plainly. */
+    int addDeferred(String expression) {
+        return add(expression, List.of(), true);
+    }
+
+    private int add(String expression, List<Object> values, boolean later) {
         String key = expression + "\u0000" + values;
         Integer existing = index.get(key);
         if (existing != null) {
+            if (!later) {
+                deferred.set(existing, false);
+            }
             return existing;
         }
         expressions.add(expression);
         binds.add(List.copyOf(values));
+        deferred.add(later);
         index.put(key, expressions.size() - 1);
         return expressions.size() - 1;
     }
@@ -56,9 +80,27 @@ final class ScanQuery {
     }
 
     String sql() {
+        return select(false);
+    }
+
+    /** The query that computes the deferred expressions, or null when there are none. */
+    String deferredSql() {
+        return deferred.contains(true) ? select(true) : null;
+    }
+
+    /** Queries run: the scan, and the deferred query if an expectation needed it. */
+    int queries() {
+        return (values == null ? 0 : 1) + (deferredRun ? 1 : 0);
+    }
+
+    private String select(boolean later) {
         StringBuilder sb = new StringBuilder("SELECT ");
+        boolean first = true;
         for (int i = 0; i < expressions.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(expressions.get(i)).append(" AS a").append(i);
+            if (deferred.get(i) == later) {
+                sb.append(first ? "" : ", ").append(expressions.get(i)).append(" AS a").append(i);
+                first = false;
+            }
         }
         sb.append(" FROM ").append(qualifiedTable);
         if (condition != null) {
@@ -67,31 +109,56 @@ final class ScanQuery {
         return sb.toString();
     }
 
+    /** Runs the scan; {@code c} is kept for the deferred query, so it must stay open while results are read. */
     void run(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql())) {
+        connection = c;
+        values = new Object[expressions.size()];
+        fill(select(false), false);
+    }
+
+    private void fill(String sql, boolean later) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int p = 1;
-            for (List<Object> b : binds) {
-                for (Object v : b) {
-                    Checks.bind(ps, p++, v);
+            for (int i = 0; i < expressions.size(); i++) {
+                if (deferred.get(i) == later) {
+                    for (Object v : binds.get(i)) {
+                        Checks.bind(ps, p++, v);
+                    }
                 }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                values = new Object[expressions.size()];
+                int col = 1;
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = rs.getObject(i + 1);
+                    if (deferred.get(i) == later) {
+                        values[i] = rs.getObject(col++);
+                    }
                 }
             }
         }
     }
 
     Object value(int handle) {
+        if (deferred.get(handle) && !deferredRun) {
+            deferredRun = true;
+            try {
+                fill(select(true), true);
+            } catch (SQLException ex) {
+                throw DbPromoteException.external("Counting the non-null values for failed expectations failed: " + ex.getMessage()
+                        + "\nQuery: " + select(true), ex);
+            }
+        }
         return values[handle];
+    }
+
+    /** Whether {@code handle} is left out of the scan (deferred, and not also added plainly). */
+    boolean isDeferred(int handle) {
+        return deferred.get(handle);
     }
 
     /** A count-like value; SQL's NULL (SUM over no rows) is 0. */
     long count(int handle) {
-        Object v = values[handle];
+        Object v = value(handle);
         return v == null ? 0 : v instanceof Number n ? n.longValue() : new BigDecimal(v.toString()).longValue();
     }
 

@@ -51,4 +51,19 @@ class ServerDialectTest {
         assertEquals("SELECT COUNT(*) AS a0, COUNT(CASE WHEN `c` > ? THEN 1 END) AS a1, COUNT(CASE WHEN `c` > ? THEN 1 END) AS a2"
                 + " FROM `db`.`t` WHERE (status = 'x')", q.sql());
     }
+
+    @Test
+    void deferredAggregatesStayOutOfTheScanUnlessAlsoNeededThere() {
+        ScanQuery q = new ScanQuery("`db`.`t`", null);
+        int later = q.addDeferred("COUNT(`a`)");
+        int other = q.addDeferred("COUNT(`b`)");
+        q.add("COUNT(CASE WHEN `a` > ? THEN 1 END)", List.of(1L));
+        assertEquals("SELECT COUNT(*) AS a0, COUNT(CASE WHEN `a` > ? THEN 1 END) AS a3 FROM `db`.`t`", q.sql());
+        assertEquals("SELECT COUNT(`a`) AS a1, COUNT(`b`) AS a2 FROM `db`.`t`", q.deferredSql());
+        assertTrue(q.isDeferred(later));
+        assertEquals(later, q.add("COUNT(`a`)"), "the same expression, needed in the scan by another expectation");
+        assertFalse(q.isDeferred(later));
+        assertTrue(q.isDeferred(other));
+        assertEquals("SELECT COUNT(`b`) AS a2 FROM `db`.`t`", q.deferredSql());
+    }
 }
