@@ -9,6 +9,9 @@ import dev.dbpromote.testing.MariaDb;
 import dev.dbpromote.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,5 +138,38 @@ class DataValidateTest {
         assertEquals(1, r.statistics().warnings());
         String xml = Files.readString(r.reports().junit());
         assertTrue(xml.contains("<skipped message=\"warn-only: 1 of 4 values"), xml);
+    }
+
+    @Test
+    void nowMinusTimedeltaBoundsADatetimeColumnFromTheSuiteClock(TestDatabase db) throws Exception {
+        OrdersFixture.create(db); // orders.created_at: 06-25, 06-26, 06-28 and 06-29, each at 12:00
+        Path suite = dir.resolve("recent.json");
+        Files.writeString(suite, """
+                {"expectation_suite_name": "orders.recent", "expectations": [
+                  {"expectation_type": "expect_column_values_to_be_between",
+                   "kwargs": {"column": "created_at", "min_value": {"$PARAMETER": "now() - timedelta(days=DAYS)"}}},
+                  {"expectation_type": "expect_column_min_to_be_between",
+                   "kwargs": {"column": "created_at", "min_value": {"$PARAMETER": "now() - timedelta(days=DAYS)"},
+                              "max_value": {"$PARAMETER": "now()"}}}
+                ]}
+                """);
+        DataValidate validate = new DataValidate(Progress.silent(), Clock.fixed(Instant.parse("2025-07-01T12:00:00Z"), ZoneOffset.UTC));
+
+        // From 06-24 12:00: every order is recent enough.
+        ValidationResult week = validate.run(new ValidateRequest(db.root(), null, suite, Map.of("DAYS", "7"), Set.of(), null,
+                "dev-pr-1", Strategy.SINGLE_SCAN, 5, false, 0));
+        assertTrue(week.success(), () -> "failed: " + week.results());
+
+        // From 06-26 12:00: order 10 (06-25) is too old; order 11, exactly at the bound, passes (min is inclusive).
+        ValidationResult days = validate.run(new ValidateRequest(db.root(), null, suite, Map.of("DAYS", "5"), Set.of(), null,
+                "dev-pr-1", Strategy.SINGLE_SCAN, 5, false, 0));
+        Map<String, ExpectationResult> r = byKey(days);
+        ExpectationResult values = r.get("orders.0.expect_column_values_to_be_between");
+        assertFalse(values.success());
+        assertEquals(1L, values.unexpectedCount());
+        assertEquals(10, values.samples().get(0).get(0), "the failing row is order 10");
+        assertTrue(values.message().contains("2025-06-26 12:00:00"), values.message());
+        assertFalse(r.get("orders.1.expect_column_min_to_be_between").success(), "the oldest order is before the bound");
+        assertTrue(days.failsRun());
     }
 }
