@@ -61,6 +61,11 @@ public final class SuiteLoader {
     private static final Set<String> ITEM_EXTRAS = Set.of("warn_only", "meta", "notes", "id", "description", "severity",
             "ge_cloud_id", "expectation_context", "rendered_content");
     private static final Set<String> TABLE_KEYS = Set.of("expectations", "warn_only");
+    /** Their bounds are counts, lengths or averages: compared as numbers, so a date there is a mistake. */
+    private static final Set<ExpectationType> NUMERIC_BOUNDS = Set.of(ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN,
+            ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_EQUAL, ExpectationType.EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN,
+            ExpectationType.EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN, ExpectationType.EXPECT_COLUMN_MEAN_TO_BE_BETWEEN,
+            ExpectationType.EXPECT_COLUMN_SUM_TO_BE_BETWEEN);
 
     private final Map<String, String> parameters;
     private final Clock clock;
@@ -503,6 +508,8 @@ public final class SuiteLoader {
             for (String n : List.of("min_value", "max_value", "value")) {
                 if (a.get(n) != null && !(a.get(n) instanceof Number) && !(a.get(n) instanceof String)) {
                     problem(at + "." + n, "'" + n + "' must be a number or a string");
+                } else if (NUMERIC_BOUNDS.contains(t) && a.get(n) instanceof String v && !isNumber(v)) {
+                    problem(at + "." + n, "'" + n + "' of " + t.gxName() + " must be a number, got '" + v + "'");
                 }
             }
             if (t.optional().contains("min_value") && t.kind() == ExpectationType.Kind.AGGREGATE
@@ -572,6 +579,16 @@ public final class SuiteLoader {
             return Boolean.parseBoolean(s);
         }
         return v;
+    }
+
+    /** What {@link Checks} can compare as a number ({@code new BigDecimal}). */
+    static boolean isNumber(String v) {
+        try {
+            new BigDecimal(v.strip());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     static String suggestion(String name, List<String> known) {

@@ -2,8 +2,10 @@ package dev.dbpromote.validate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Progress;
 import dev.dbpromote.testing.MariaDb;
 import dev.dbpromote.testing.TestDatabase;
@@ -171,5 +173,22 @@ class DataValidateTest {
         assertTrue(values.message().contains("2025-06-26 12:00:00"), values.message());
         assertFalse(r.get("orders.1.expect_column_min_to_be_between").success(), "the oldest order is before the bound");
         assertTrue(days.failsRun());
+    }
+
+    @Test
+    void aDateBoundOnANumericColumnStopsBeforeAnyQuery(TestDatabase db) throws Exception {
+        OrdersFixture.create(db);
+        Path suite = dir.resolve("dates.yaml");
+        Files.writeString(suite, """
+                tables:
+                  orders:
+                    - expect_column_max_to_be_between: {column: total, max_value: {$PARAMETER: "now()"}}
+                    - expect_column_max_to_be_between: {column: created_at, max_value: {$PARAMETER: "now()"}}
+                """);
+        DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, suite, Strategy.SINGLE_SCAN, Map.of()));
+        assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains(":3: expect_column_max_to_be_between: column 'total' is numeric, so 'max_value' must be"
+                + " a number, got '"), e.getMessage());
+        assertTrue(e.getMessage().contains("(a problem; nothing was run)"), "the DATETIME column may take a date: " + e.getMessage());
     }
 }

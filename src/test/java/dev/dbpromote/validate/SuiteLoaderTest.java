@@ -256,4 +256,18 @@ class SuiteLoaderTest {
         assertTrue(msg.contains(":10: '$PARAMETER' must be a parameter name or an expression"), msg);
         assertTrue(msg.contains("has 7 problems"), msg + "\n(an unresolved bound is not also reported as missing)");
     }
+
+    @Test
+    void aDateBoundWhereANumberIsComparedIsASuiteProblem() {
+        String msg = error("""
+                tables:
+                  orders:
+                    - expect_table_row_count_to_be_between: {min_value: {$PARAMETER: "now() - timedelta(days=1)"}}
+                    - expect_column_mean_to_be_between: {column: total, max_value: $LIMIT}
+                    - expect_column_value_lengths_to_be_between: {column: note, max_value: {$PARAMETER: "LIMIT * 2"}}
+                """, Map.of("LIMIT", "1e3"));
+        assertTrue(msg.contains(":3: 'min_value' of expect_table_row_count_to_be_between must be a number, got '"
+                + ParameterExpression.format(UTC_NOW.minusDays(1)) + "'"), msg);
+        assertTrue(msg.contains("has a problem"), msg + "\n('1e3' and its double are numbers)");
+    }
 }
