@@ -1,7 +1,6 @@
 package dev.dbpromote.validate;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.DateTimeException;
@@ -77,6 +76,8 @@ final class ParameterExpression {
     private static final BigDecimal MICROS_PER_SECOND = BigDecimal.valueOf(1_000_000);
     /** Python's timedelta limit is 999,999,999 days; this is what fits a long of microseconds (~290,000 years). */
     private static final BigDecimal MAX_MICROS = BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final int MAX_LENGTH = 2000;
+    private static final int MAX_NESTING = 50;
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT);
     static final String LANGUAGE = "GX expressions use numbers, parameter names, + - * / ^ (power), parentheses and"
             + " abs, trunc, round, sgn, sin, cos, tan, exp, now(), datetime(y, m, d), timedelta(days=…, hours=…)";
@@ -102,6 +103,10 @@ final class ParameterExpression {
     }
 
     static ParameterExpression parse(String text) throws Invalid {
+        // Bounds keep the recursive parser and evaluator far from the stack's limit; real bounds are one line.
+        if (text.length() > MAX_LENGTH) {
+            throw new Invalid("the expression is " + text.length() + " characters long; at most " + MAX_LENGTH + " are read");
+        }
         Parser p = new Parser(text);
         Node root = p.expression();
         if (p.peek().kind() != Kind.END) {
@@ -549,6 +554,7 @@ final class ParameterExpression {
         private final List<Token> tokens;
         private final Set<String> names = new LinkedHashSet<>();
         private int next;
+        private int nesting;
 
         Parser(String text) throws Invalid {
             this.text = text;
@@ -609,7 +615,11 @@ final class ParameterExpression {
                 }
                 case OPEN -> {
                     take();
+                    if (++nesting > MAX_NESTING) {
+                        throw new Invalid("parentheses nest more than " + MAX_NESTING + " deep at column " + t.column());
+                    }
                     Node inner = expression();
+                    nesting--;
                     if (peek().kind() != Kind.CLOSE) {
                         throw unexpected("')' to close the '(' at column " + t.column());
                     }
@@ -641,6 +651,9 @@ final class ParameterExpression {
                         + SuiteLoader.suggestion(name.text(), Fn.names()) + "; GX has " + String.join(", ", Fn.names()));
             }
             take(); // (
+            if (++nesting > MAX_NESTING) {
+                throw new Invalid("parentheses nest more than " + MAX_NESTING + " deep at column " + name.column());
+            }
             List<Node> positional = new ArrayList<>();
             Node[] slots = new Node[fn.max];
             boolean keywords = false;
@@ -679,6 +692,7 @@ final class ParameterExpression {
                 throw unexpected("',' or ')' to close " + fn.gxName() + "(");
             }
             take();
+            nesting--;
             if (!keywords) {
                 if (positional.size() < fn.min || positional.size() > fn.max) {
                     throw new Invalid(fn.gxName() + " takes " + (fn.min == fn.max ? "" + fn.min : fn.min + " to " + fn.max)

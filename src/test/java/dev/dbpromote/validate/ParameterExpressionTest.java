@@ -207,7 +207,7 @@ class ParameterExpressionTest {
     }
 
     @Test
-    void resultsOutOfRangeAreErrorsNotInfinities() {
+    void resultsOutOfRangeAreErrorsNotInfinities() throws Exception {
         assertTrue(invalid("2 ^ 100000").contains("too large"));
         assertTrue(invalid("10 ^ 2000").contains("too large"));
         assertTrue(invalid("exp(1000)").contains("exp(1000) is too large"));
@@ -216,5 +216,9 @@ class ParameterExpressionTest {
         assertTrue(invalid("timedelta(days=1) / 0").contains("division by zero"));
         assertTrue(invalid("datetime(9999, 12, 31) + timedelta(days=1)").contains("out of range (years 1 to 9999"));
         assertTrue(invalid("now() + timedelta(weeks=10 ^ 15)").contains("too large"));
+        assertTrue(invalid("(".repeat(60) + "1" + ")".repeat(60)).contains("parentheses nest more than 50 deep at column 51"));
+        assertTrue(invalid("abs(".repeat(60) + "1" + ")".repeat(60)).contains("parentheses nest more than 50 deep"));
+        assertEquals(50L, eval("(".repeat(50) + "50" + ")".repeat(50)));
+        assertTrue(invalid("1 +".repeat(700) + " 1").contains("at most 2000 are read"));
     }
 }
