@@ -7,6 +7,7 @@ import dev.dbpromote.db.Jdbc;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +27,16 @@ import java.util.Set;
 public final class DataValidate {
 
     private final Progress progress;
+    private final Clock clock;
 
     public DataValidate(Progress progress) {
+        this(progress, Clock.systemUTC());
+    }
+
+    /** @param clock what {@code now()} in the suite's parameter expressions reads */
+    public DataValidate(Progress progress, Clock clock) {
         this.progress = progress;
+        this.clock = clock;
     }
 
     /** For {@code dbpromote demo}: default strategy and sample size, reports under {@code stateDir}. */
@@ -40,7 +48,7 @@ public final class DataValidate {
     public ValidationResult run(ValidateRequest request) {
         Instant started = Instant.now();
         long start = System.nanoTime();
-        Suite suite = new SuiteLoader(request.parameters()).load(request.suite());
+        Suite suite = new SuiteLoader(request.parameters(), clock).load(request.suite());
         progress.line("Validating %s with suite '%s' (%d expectations, %s)", request.target().describe(), suite.name(),
                 suite.expectations().size(), request.strategy().label());
         try (Connection target = Jdbc.open(request.target());

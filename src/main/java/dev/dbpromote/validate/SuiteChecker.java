@@ -122,6 +122,16 @@ final class SuiteChecker {
                             + " in dbpromote.yaml (and the source's credentials)");
                 }
             }
+            case EXPECT_COLUMN_MIN_TO_BE_BETWEEN, EXPECT_COLUMN_MAX_TO_BE_BETWEEN -> {
+                // A numeric column's min/max is compared as a number: a date or word bound cannot be.
+                if (t.column(e.column()).map(Checks::isNumeric).orElse(false)) {
+                    for (String n : List.of("min_value", "max_value")) {
+                        if (e.arg(n) instanceof String v && !SuiteLoader.isNumber(v)) {
+                            problem(e, "column '" + e.column() + "' is numeric, so '" + n + "' must be a number, got '" + v + "'");
+                        }
+                    }
+                }
+            }
             default -> { }
         }
         if (e.rowCondition() != null && !notRunnable.containsKey(e.id())) {

@@ -16,13 +16,19 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +49,10 @@ import java.util.regex.Pattern;
  * GX suites ({@code expectation_suite_name} or {@code name}, and {@code expectations} with
  * {@code expectation_type}/{@code type} + {@code kwargs}) name the table in {@code kwargs.table}, in the
  * suite's {@code meta.table}, or by the suite name's first dot-separated part ({@code orders.warning}).
+ *
+ * <p>GX's {@code {"$PARAMETER": …}} takes a parameter name or an expression ({@code "rows * 0.9"},
+ * {@code "now() - timedelta(days=7)"}; see {@link ParameterExpression}), and an optional temporary value under
+ * {@code "$PARAMETER.<the same text>"} that is used when a parameter it needs has no value.
  */
 public final class SuiteLoader {
 
@@ -51,12 +61,24 @@ public final class SuiteLoader {
     private static final Set<String> ITEM_EXTRAS = Set.of("warn_only", "meta", "notes", "id", "description", "severity",
             "ge_cloud_id", "expectation_context", "rendered_content");
     private static final Set<String> TABLE_KEYS = Set.of("expectations", "warn_only");
+    /** Their bounds are counts, lengths or averages: compared as numbers, so a date there is a mistake. */
+    private static final Set<ExpectationType> NUMERIC_BOUNDS = Set.of(ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN,
+            ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_EQUAL, ExpectationType.EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN,
+            ExpectationType.EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN, ExpectationType.EXPECT_COLUMN_MEAN_TO_BE_BETWEEN,
+            ExpectationType.EXPECT_COLUMN_SUM_TO_BE_BETWEEN);
 
     private final Map<String, String> parameters;
+    private final Clock clock;
 
     /** @param parameters values for {@code $NAME} / {@code {"$PARAMETER": "NAME"}} references */
     public SuiteLoader(Map<String, String> parameters) {
+        this(parameters, Clock.systemUTC());
+    }
+
+    /** @param clock what {@code now()} in a parameter expression reads, once per suite (as UTC) */
+    public SuiteLoader(Map<String, String> parameters, Clock clock) {
         this.parameters = Map.copyOf(parameters);
+        this.clock = clock;
     }
 
     public Suite load(Path file) {
@@ -171,10 +193,15 @@ public final class SuiteLoader {
         private final Located tree;
         private final List<String> problems = new ArrayList<>();
         private final List<Expectation> expectations = new ArrayList<>();
+        /** Argument paths whose parameter had no usable value (already reported): not "missing" as well. */
+        private final Set<String> unresolved = new HashSet<>();
+        /** One instant for the whole suite, so two bounds from now() agree with each other. */
+        private final LocalDateTime now;
 
         Reader(Path file, Located tree) {
             this.file = file;
             this.tree = tree;
+            this.now = LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         }
 
         Suite read() {
@@ -338,8 +365,8 @@ public final class SuiteLoader {
 
         /** Substitutes suite parameters and turns the node into plain Java values. */
         private Object value(JsonNode node, String at) {
-            if (node.isObject() && node.size() == 1 && node.has("$PARAMETER")) {
-                return parameter(node.get("$PARAMETER").asText(), at);
+            if (node.isObject() && node.has("$PARAMETER")) {
+                return gxParameter(node, at);
             }
             if (node.isTextual()) {
                 Matcher m = PARAMETER.matcher(node.asText());
@@ -375,12 +402,85 @@ public final class SuiteLoader {
         private Object parameter(String name, String at) {
             String v = parameters.get(name);
             if (v == null) {
-                problem(at, "suite parameter $" + name + " has no value; set validate.parameters." + name
-                        + " in dbpromote.yaml or pass --param " + name + "=VALUE"
-                        + (parameters.isEmpty() ? "" : " (known: " + new java.util.TreeSet<>(parameters.keySet()) + ")"));
-                return null;
+                unset(name, null, at);
+                return unresolved(at);
             }
             return typed(v);
+        }
+
+        /**
+         * GX's {@code {"$PARAMETER": NAME or EXPRESSION, "$PARAMETER.<same text>": temporary value}}. As in GX
+         * ({@code build_evaluation_parameters}) the temporary value is keyed by the exact text; unlike GX, a value
+         * given in config or with --param wins over it, so a stale temporary value cannot hide the real one.
+         */
+        private Object gxParameter(JsonNode node, String at) {
+            JsonNode ref = node.get("$PARAMETER");
+            if (!ref.isTextual() || ref.asText().isBlank()) {
+                problem(at, "'$PARAMETER' must be a parameter name or an expression, like {\"$PARAMETER\": \"upstream_row_count * 0.9\"}");
+                return unresolved(at);
+            }
+            String text = ref.asText();
+            String temporaryKey = "$PARAMETER." + text;
+            for (Iterator<String> keys = node.fieldNames(); keys.hasNext();) {
+                String k = keys.next();
+                if (!k.equals("$PARAMETER") && !k.equals(temporaryKey)) {
+                    problem(at + "." + k, k.startsWith("$PARAMETER.")
+                            ? "'" + k + "' does not name this $PARAMETER's text, so GX would never use it; its temporary value goes under '" + temporaryKey + "'"
+                            : "unknown key '" + k + "' next to $PARAMETER; only a temporary value under '" + temporaryKey + "' may be there");
+                }
+            }
+            JsonNode temporary = node.get(temporaryKey);
+            String temporaryAt = at + "." + temporaryKey;
+            if (ParameterExpression.isOperand(text)) {
+                String name = text.strip();
+                if (parameters.containsKey(name)) {
+                    return typed(parameters.get(name));
+                }
+                if (temporary != null) {
+                    return value(temporary, temporaryAt);
+                }
+                unset(name, null, at);
+                return unresolved(at);
+            }
+            ParameterExpression expression;
+            try {
+                expression = ParameterExpression.parse(text);
+            } catch (ParameterExpression.Invalid e) {
+                problem(at, "$PARAMETER '" + text + "': " + e.getMessage());
+                return unresolved(at);
+            }
+            List<String> missing = expression.names().stream().filter(n -> !parameters.containsKey(n)).toList();
+            if (!missing.isEmpty()) {
+                if (temporary != null) {
+                    return value(temporary, temporaryAt);
+                }
+                missing.forEach(n -> unset(n, text, at));
+                return unresolved(at);
+            }
+            try {
+                return expression.evaluate(parameters::get, now);
+            } catch (ParameterExpression.Invalid e) {
+                problem(at, "$PARAMETER '" + text + "': " + e.getMessage());
+                return unresolved(at);
+            }
+        }
+
+        private Object unresolved(String at) {
+            unresolved.add(at);
+            return null;
+        }
+
+        private void unset(String name, String expression, String at) {
+            String in = expression == null ? "" : " in '" + expression + "'";
+            if (name.startsWith(ParameterExpression.URN_PREFIX)) {
+                problem(at, "$PARAMETER" + in + " refers to the stored GX metric '" + name + "', which dbpromote cannot"
+                        + " read (it has no GX metric store); replace the URN with a parameter name, e.g. upstream_row_count,"
+                        + " and pass its value with --param upstream_row_count=VALUE or validate.parameters in dbpromote.yaml");
+                return;
+            }
+            problem(at, "suite parameter $" + name + in + " has no value; set validate.parameters." + name
+                    + " in dbpromote.yaml or pass --param " + name + "=VALUE"
+                    + (parameters.isEmpty() ? "" : " (known: " + new TreeSet<>(parameters.keySet()) + ")"));
         }
 
         private boolean checkArguments(Expectation e, String at) {
@@ -395,7 +495,7 @@ public final class SuiteLoader {
                 }
             }
             for (String r : t.required()) {
-                if (e.arg(r) == null) {
+                if (e.arg(r) == null && !unresolved.contains(at + "." + r)) {
                     problem(at, t.gxName() + " needs argument '" + r + "'");
                 }
             }
@@ -408,10 +508,13 @@ public final class SuiteLoader {
             for (String n : List.of("min_value", "max_value", "value")) {
                 if (a.get(n) != null && !(a.get(n) instanceof Number) && !(a.get(n) instanceof String)) {
                     problem(at + "." + n, "'" + n + "' must be a number or a string");
+                } else if (NUMERIC_BOUNDS.contains(t) && a.get(n) instanceof String v && !isNumber(v)) {
+                    problem(at + "." + n, "'" + n + "' of " + t.gxName() + " must be a number, got '" + v + "'");
                 }
             }
             if (t.optional().contains("min_value") && t.kind() == ExpectationType.Kind.AGGREGATE
-                    && a.get("min_value") == null && a.get("max_value") == null) {
+                    && a.get("min_value") == null && a.get("max_value") == null
+                    && !unresolved.contains(at + ".min_value") && !unresolved.contains(at + ".max_value")) {
                 problem(at, t.gxName() + " needs 'min_value', 'max_value' or both");
             }
             for (String n : List.of("value_set", "column_list", "column_set", "type_list")) {
@@ -476,6 +579,16 @@ public final class SuiteLoader {
             return Boolean.parseBoolean(s);
         }
         return v;
+    }
+
+    /** What {@link Checks} can compare as a number ({@code new BigDecimal}). */
+    static boolean isNumber(String v) {
+        try {
+            new BigDecimal(v.strip());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     static String suggestion(String name, List<String> known) {

@@ -2,13 +2,18 @@ package dev.dbpromote.validate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Progress;
 import dev.dbpromote.testing.MariaDb;
 import dev.dbpromote.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -169,5 +174,55 @@ class DataValidateTest {
 
         Files.writeString(suite, Files.readString(suite).replace("max_value: 10}", "max_value: 100}"));
         assertEquals(1, run(db, suite, Strategy.SINGLE_SCAN, Map.of()).queries(), "all pass: one scan, nothing deferred runs");
+    }
+
+    @Test
+    void nowMinusTimedeltaBoundsADatetimeColumnFromTheSuiteClock(TestDatabase db) throws Exception {
+        OrdersFixture.create(db); // orders.created_at: 06-25, 06-26, 06-28 and 06-29, each at 12:00
+        Path suite = dir.resolve("recent.json");
+        Files.writeString(suite, """
+                {"expectation_suite_name": "orders.recent", "expectations": [
+                  {"expectation_type": "expect_column_values_to_be_between",
+                   "kwargs": {"column": "created_at", "min_value": {"$PARAMETER": "now() - timedelta(days=DAYS)"}}},
+                  {"expectation_type": "expect_column_min_to_be_between",
+                   "kwargs": {"column": "created_at", "min_value": {"$PARAMETER": "now() - timedelta(days=DAYS)"},
+                              "max_value": {"$PARAMETER": "now()"}}}
+                ]}
+                """);
+        DataValidate validate = new DataValidate(Progress.silent(), Clock.fixed(Instant.parse("2025-07-01T12:00:00Z"), ZoneOffset.UTC));
+
+        // From 06-24 12:00: every order is recent enough.
+        ValidationResult week = validate.run(new ValidateRequest(db.root(), null, suite, Map.of("DAYS", "7"), Set.of(), null,
+                "dev-pr-1", Strategy.SINGLE_SCAN, 5, false, 0));
+        assertTrue(week.success(), () -> "failed: " + week.results());
+
+        // From 06-26 12:00: order 10 (06-25) is too old; order 11, exactly at the bound, passes (min is inclusive).
+        ValidationResult days = validate.run(new ValidateRequest(db.root(), null, suite, Map.of("DAYS", "5"), Set.of(), null,
+                "dev-pr-1", Strategy.SINGLE_SCAN, 5, false, 0));
+        Map<String, ExpectationResult> r = byKey(days);
+        ExpectationResult values = r.get("orders.0.expect_column_values_to_be_between");
+        assertFalse(values.success());
+        assertEquals(1L, values.unexpectedCount());
+        assertEquals(10, values.samples().get(0).get(0), "the failing row is order 10");
+        assertTrue(values.message().contains("2025-06-26 12:00:00"), values.message());
+        assertFalse(r.get("orders.1.expect_column_min_to_be_between").success(), "the oldest order is before the bound");
+        assertTrue(days.failsRun());
+    }
+
+    @Test
+    void aDateBoundOnANumericColumnStopsBeforeAnyQuery(TestDatabase db) throws Exception {
+        OrdersFixture.create(db);
+        Path suite = dir.resolve("dates.yaml");
+        Files.writeString(suite, """
+                tables:
+                  orders:
+                    - expect_column_max_to_be_between: {column: total, max_value: {$PARAMETER: "now()"}}
+                    - expect_column_max_to_be_between: {column: created_at, max_value: {$PARAMETER: "now()"}}
+                """);
+        DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, suite, Strategy.SINGLE_SCAN, Map.of()));
+        assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains(":3: expect_column_max_to_be_between: column 'total' is numeric, so 'max_value' must be"
+                + " a number, got '"), e.getMessage());
+        assertTrue(e.getMessage().contains("(a problem; nothing was run)"), "the DATETIME column may take a date: " + e.getMessage());
     }
 }

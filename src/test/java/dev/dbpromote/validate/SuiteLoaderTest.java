@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dbpromote.core.DbPromoteException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,8 +20,18 @@ class SuiteLoaderTest {
 
     private static final Path FILE = Path.of("db/expectations.yaml");
 
+    /** A fixed clock in a zone that is not UTC: now() must still be UTC. */
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-07-01T12:00:00Z"), ZoneId.of("Europe/Berlin"));
+    private static final LocalDateTime UTC_NOW = LocalDateTime.ofInstant(CLOCK.instant(), ZoneOffset.UTC);
+
     private static Suite load(String text, Map<String, String> params) {
-        return new SuiteLoader(params).parse(text, FILE);
+        return new SuiteLoader(params, CLOCK).parse(text, FILE);
+    }
+
+    private static String error(String text, Map<String, String> params) {
+        DbPromoteException e = assertThrows(DbPromoteException.class, () -> load(text, params));
+        assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
+        return e.getMessage();
     }
 
     private static String error(String text) {
@@ -162,5 +177,97 @@ class SuiteLoaderTest {
     void duplicateKeysAreReported() {
         String msg = error("tables:\n  orders:\n    - expect_column_to_exist: {column: id}\n  orders:\n    - expect_table_to_exist:\n");
         assertTrue(msg.contains(":4: key 'orders' appears twice"), msg);
+    }
+
+    @Test
+    void gxParameterExpressionsAreEvaluatedWhenTheSuiteLoads() {
+        Suite s = load("""
+                {
+                  "expectation_suite_name": "orders.warning",
+                  "expectations": [
+                    {"expectation_type": "expect_table_row_count_to_be_between",
+                     "kwargs": {"min_value": {"$PARAMETER": "upstream_row_count * 0.9"},
+                                "max_value": {"$PARAMETER": "trunc(upstream_row_count * 1.1)"}}},
+                    {"expectation_type": "expect_column_max_to_be_between",
+                     "kwargs": {"column": "created_at", "min_value": {"$PARAMETER": "now() - timedelta(days=7)"},
+                                "max_value": {"$PARAMETER": "now()"}}},
+                    {"expectation_type": "expect_column_values_to_be_between",
+                     "kwargs": {"column": "created_at", "min_value": {"$PARAMETER": "release - timedelta(weeks=1, hours=2)"}}},
+                    {"expectation_type": "expect_column_mean_to_be_between",
+                     "kwargs": {"column": "total", "min_value": {"$PARAMETER": " upstream_row_count "}}}
+                  ]
+                }
+                """, Map.of("upstream_row_count", "11", "release", "2025-06-30T08:00:00"));
+        Expectation rows = s.expectations().get(0);
+        assertEquals(0, new BigDecimal("9.9").compareTo((BigDecimal) rows.arg("min_value")));
+        assertEquals(12L, rows.arg("max_value"), "trunc gives an integer, as in GX");
+        Expectation recent = s.expectations().get(1);
+        assertEquals(ParameterExpression.format(UTC_NOW.minusDays(7)), recent.arg("min_value"));
+        assertEquals(ParameterExpression.format(UTC_NOW), recent.arg("max_value"), "UTC, whatever the clock's zone");
+        assertEquals(ParameterExpression.format(LocalDateTime.of(2025, 6, 30, 8, 0).minusWeeks(1).minusHours(2)),
+                s.expectations().get(2).arg("min_value"));
+        assertEquals(11L, s.expectations().get(3).arg("min_value"), "a name with spaces around it is still a name (GX strips it)");
+    }
+
+    @Test
+    void aTemporaryValueIsUsedOnlyWhenTheParameterHasNone() {
+        String suite = """
+                {"expectations": [
+                  {"expectation_type": "expect_table_row_count_to_equal",
+                   "kwargs": {"table": "orders", "value": {"$PARAMETER": "upstream_row_count", "$PARAMETER.upstream_row_count": 10}}},
+                  {"expectation_type": "expect_table_row_count_to_be_between",
+                   "kwargs": {"table": "orders", "min_value": {"$PARAMETER": "upstream_row_count * 2", "$PARAMETER.upstream_row_count * 2": 8}}}
+                ]}
+                """;
+        Suite temporary = load(suite, Map.of());
+        assertEquals(10L, temporary.expectations().get(0).arg("value"));
+        assertEquals(8L, temporary.expectations().get(1).arg("min_value"));
+        Suite given = load(suite, Map.of("upstream_row_count", "5"));
+        assertEquals(5L, given.expectations().get(0).arg("value"));
+        assertEquals(10L, given.expectations().get(1).arg("min_value"));
+    }
+
+    @Test
+    void badExpressionsAreSuiteProblemsWithLineExpressionAndFix() {
+        String msg = error("""
+                tables:
+                  orders:
+                    - expect_column_values_to_be_between: {column: created_at, min_value: {$PARAMETER: "now() - 7"}}
+                    - expect_column_max_to_be_between: {column: created_at, max_value: {$PARAMETER: "floor(now())"}}
+                    - expect_table_row_count_to_be_between: {min_value: {$PARAMETER: "upstream_row_count * 0.9"}}
+                    - expect_table_row_count_to_be_between:
+                        min_value: {$PARAMETER: "urn:great_expectations:validations:src.default:expect_table_row_count_to_equal.result.observed_value * 0.9"}
+                    - expect_table_row_count_to_be_between: {min_value: {$PARAMETER: "a + * 2"}}
+                    - expect_table_row_count_to_be_between: {max_value: {$PARAMETER: "a", "$PARAMETER.b": 3}}
+                    - expect_table_row_count_to_be_between: {max_value: {$PARAMETER: 5}}
+                """, Map.of("a", "1"));
+        assertTrue(msg.contains(":3: $PARAMETER 'now() - 7': cannot subtract a number from a date: a date moves by a timedelta,"
+                + " e.g. now() - timedelta(days=7)"), msg);
+        assertTrue(msg.contains(":4: $PARAMETER 'floor(now())': unknown function 'floor' at column 1"), msg);
+        assertTrue(msg.contains(":5: suite parameter $upstream_row_count in 'upstream_row_count * 0.9' has no value;"
+                + " set validate.parameters.upstream_row_count in dbpromote.yaml or pass --param upstream_row_count=VALUE (known: [a])"), msg);
+        assertTrue(msg.contains(":7: $PARAMETER in 'urn:great_expectations:validations:src.default:expect_table_row_count_to_equal"
+                + ".result.observed_value * 0.9' refers to the stored GX metric"), msg);
+        assertTrue(msg.contains("which dbpromote cannot read (it has no GX metric store); replace the URN with a parameter name,"
+                + " e.g. upstream_row_count, and pass its value with --param upstream_row_count=VALUE"), msg);
+        assertTrue(msg.contains(":8: $PARAMETER 'a + * 2': expected a number, a parameter name or '(' at column 5, found '*'"), msg);
+        assertTrue(msg.contains(":9: '$PARAMETER.b' does not name this $PARAMETER's text, so GX would never use it;"
+                + " its temporary value goes under '$PARAMETER.a'"), msg);
+        assertTrue(msg.contains(":10: '$PARAMETER' must be a parameter name or an expression"), msg);
+        assertTrue(msg.contains("has 7 problems"), msg + "\n(an unresolved bound is not also reported as missing)");
+    }
+
+    @Test
+    void aDateBoundWhereANumberIsComparedIsASuiteProblem() {
+        String msg = error("""
+                tables:
+                  orders:
+                    - expect_table_row_count_to_be_between: {min_value: {$PARAMETER: "now() - timedelta(days=1)"}}
+                    - expect_column_mean_to_be_between: {column: total, max_value: $LIMIT}
+                    - expect_column_value_lengths_to_be_between: {column: note, max_value: {$PARAMETER: "LIMIT * 2"}}
+                """, Map.of("LIMIT", "1e3"));
+        assertTrue(msg.contains(":3: 'min_value' of expect_table_row_count_to_be_between must be a number, got '"
+                + ParameterExpression.format(UTC_NOW.minusDays(1)) + "'"), msg);
+        assertTrue(msg.contains("has a problem"), msg + "\n('1e3' and its double are numbers)");
     }
 }
