@@ -63,7 +63,7 @@ public enum TestServer {
         String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         execute(server, "CREATE DATABASE `" + name + "`");
         context.getStore(ExtensionContext.Namespace.create(TestServer.class, name))
-                .put("db", (ExtensionContext.Store.CloseableResource) () -> execute(server, "DROP DATABASE IF EXISTS `" + name + "`"));
+                .put("db", (AutoCloseable) () -> execute(server, "DROP DATABASE IF EXISTS `" + name + "`"));
         return new TestDatabase(server, name);
     }
 
@@ -75,7 +75,8 @@ public enum TestServer {
         }
     }
 
-    private record Running(DatabaseServer server, String unavailable) implements ExtensionContext.Store.CloseableResource {
+    /** JUnit closes what its stores hold when they end (AutoCloseable values, JUnit 5.13+). */
+    private record Running(DatabaseServer server, String unavailable) implements AutoCloseable {
         @Override
         public void close() throws Exception {
             if (server instanceof AutoCloseable c) {

@@ -5,18 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.core.Progress;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
+import dev.dbpromote.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@MariaDb
 class DataValidateTest {
 
     @TempDir
@@ -31,8 +30,8 @@ class DataValidateTest {
         return r.results().stream().collect(Collectors.toMap(ExpectationResult::id, x -> x));
     }
 
-    @Test
-    void sampleSuiteFailsExactlyOnTheRefundedOrderAndFetchesItsRow(TestDatabase db) {
+    @EachServer
+    void sampleSuiteFailsExactlyOnTheRefundedOrderAndFetchesItsRow(TestDatabase db, TestServer server) {
         OrdersFixture.create(db);
         ValidationResult r = run(db, OrdersFixture.sampleSuite(dir), Strategy.SINGLE_SCAN, Map.of("MAX_ORDER_TOTAL", "1000"));
 
@@ -49,7 +48,7 @@ class DataValidateTest {
         assertFalse(r.success());
         assertTrue(r.failsRun());
         assertEquals(20, r.statistics().evaluatedExpectations());
-        assertTrue(r.server().startsWith("MariaDB"));
+        assertTrue(r.server().startsWith(server.mariaDb() ? "MariaDB " : "MySQL 8."), r.server());
         // One scan per (table, row_condition): customers 1, orders 2 (one with row_condition), order_items 1; plus
         // 2 anti-joins, 1 custom query and 1 sample fetch.
         assertEquals(8, r.queries(), "queries");
@@ -58,7 +57,7 @@ class DataValidateTest {
         assertEquals("guaranteed by unique index PRIMARY on [id]", idUnique.message(), "no DISTINCT for what the schema guarantees");
     }
 
-    @Test
+    @EachServer
     void theDemoCallValidatesAndComparesWithDefaults(TestDatabase source, TestDatabase clone) {
         OrdersFixture.create(source);
         OrdersFixture.create(clone);
@@ -72,7 +71,7 @@ class DataValidateTest {
         assertTrue(Files.exists(dir.resolve(".dbpromote/html/validate-dev-pr-42.html")));
     }
 
-    @Test
+    @EachServer
     void perExpectationStrategyGivesTheSameResultsWithMoreQueries(TestDatabase db) {
         OrdersFixture.create(db);
         Path suite = OrdersFixture.sampleSuite(dir);
@@ -89,7 +88,7 @@ class DataValidateTest {
         assertTrue(per.queries() > single.queries() + 8, per.queries() + " vs " + single.queries());
     }
 
-    @Test
+    @EachServer
     void writesJsonJunitAndScriptFreeHtml(TestDatabase db) throws Exception {
         OrdersFixture.create(db);
         ValidationResult r = run(db, OrdersFixture.sampleSuite(dir), Strategy.SINGLE_SCAN, Map.of("MAX_ORDER_TOTAL", "1000"));
@@ -117,7 +116,7 @@ class DataValidateTest {
         assertTrue(Files.exists(r.reports().html().resolveSibling("validate.css")));
     }
 
-    @Test
+    @EachServer
     void warnOnlyExpectationsAreReportedButDoNotFail(TestDatabase db) throws Exception {
         OrdersFixture.create(db);
         Path suite = dir.resolve("s.yaml");

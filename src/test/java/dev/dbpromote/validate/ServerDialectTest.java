@@ -42,7 +42,7 @@ class ServerDialectTest {
 
     @Test
     void scanIsOneSelectWithEveryValueBound() {
-        ScanQuery q = new ScanQuery("`db`.`t`", "status = 'x'");
+        ScanQuery q = new ScanQuery("`db`.`t`", "status = 'x'", MYSQL);
         int a = q.add("COUNT(CASE WHEN `c` > ? THEN 1 END)", List.of(5L));
         int b = q.add("COUNT(CASE WHEN `c` > ? THEN 1 END)", List.of(5L));
         int c = q.add("COUNT(CASE WHEN `c` > ? THEN 1 END)", List.of(6L));
@@ -50,5 +50,16 @@ class ServerDialectTest {
         assertTrue(c != a);
         assertEquals("SELECT COUNT(*) AS a0, COUNT(CASE WHEN `c` > ? THEN 1 END) AS a1, COUNT(CASE WHEN `c` > ? THEN 1 END) AS a2"
                 + " FROM `db`.`t` WHERE (status = 'x')", q.sql());
+    }
+
+    @Test
+    void aMySqlScanWithoutConditionHasAnAggregateThatIsNotACount() {
+        ScanQuery mysql = new ScanQuery("`db`.`t`", null, MYSQL);
+        mysql.add("COUNT(`n`)");
+        assertEquals("SELECT COUNT(*) AS a0, COUNT(`n`) AS a1, MIN(1) AS dbp_scan FROM `db`.`t`", mysql.sql(),
+                "MySQL 8.0.15 would answer COUNT(`n`) from the row count (ExpectationsTest shows it on the real server)");
+        ScanQuery maria = new ScanQuery("`db`.`t`", null, MARIADB);
+        maria.add("COUNT(`n`)");
+        assertEquals("SELECT COUNT(*) AS a0, COUNT(`n`) AS a1 FROM `db`.`t`", maria.sql());
     }
 }
