@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Runs a test method once on each {@link TestServer} (MariaDB 11.4, then MySQL 8.0), instead of
  * {@code @Test}. Its {@link TestDatabase} parameters are databases on that run's server; a
- * {@link TestServer} parameter says which one it is. The MySQL 8 run is skipped where mysqld cannot run.
+ * {@link TestServer} parameter says which one it is, a {@link dev.dbpromote.db.DatabaseServer} parameter
+ * is the server itself (also in {@code @BeforeEach}/{@code @AfterEach} methods). The MySQL 8 run is skipped where mysqld cannot run.
  *
  * <pre>{@code
  * @EachServer

@@ -1,5 +1,6 @@
 package dev.dbpromote.testing;
 
+import dev.dbpromote.db.DatabaseServer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -46,12 +47,16 @@ public final class EachServerExtension implements TestTemplateInvocationContextP
         @Override
         public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
             Class<?> type = p.getParameter().getType();
-            return type == TestDatabase.class || type == TestServer.class;
+            return type == TestDatabase.class || type == TestServer.class || type == DatabaseServer.class;
         }
 
         @Override
         public Object resolveParameter(ParameterContext p, ExtensionContext e) {
-            return p.getParameter().getType() == TestServer.class ? server : server.newDatabase(e);
+            Class<?> type = p.getParameter().getType();
+            if (type == TestServer.class) {
+                return server;
+            }
+            return type == DatabaseServer.class ? server.server(e) : server.newDatabase(e);
         }
     }
 }
