@@ -69,6 +69,28 @@ class DbMigrateTest {
     }
 
     @EachServer
+    void rehearsalMeasuresTablesAsTheyAreWhenEachMigrationRuns(TestDatabase db) throws IOException {
+        write("V1__create.sql", "CREATE TABLE events (id INT PRIMARY KEY, kind VARCHAR(10));\n");
+        // Measured before V2 runs: empty.
+        write("V2__load.sql", "INSERT INTO events SELECT a.d + 10 * b.d + 100 * c.d, 'x' FROM"
+                + " (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5"
+                + " UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) a,"
+                + " (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5"
+                + " UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) b,"
+                + " (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5"
+                + " UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) c;\n");
+        // Measured before V3 runs: the 1000 rows V2 loaded, not what an earlier look at the table saw.
+        write("V3__widen.sql", "ALTER TABLE events MODIFY kind VARCHAR(40);\n");
+
+        MigrateResult r = migrate(db);
+
+        assertTrue(r.success(), lines.toString());
+        assertEquals(0, r.applied().get(1).tables().get(0).rows());
+        long rows = r.applied().get(2).tables().get(0).rows();
+        assertTrue(rows > 500 && rows < 2000, "InnoDB's estimate of 1000 rows: " + rows);
+    }
+
+    @EachServer
     void failedMigrationSaysWhatIsAppliedAndResumesAfterTheFix(TestDatabase db) throws IOException {
         write("V1__base.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
         write("V2__three_steps.sql", "CREATE TABLE b (id INT PRIMARY KEY);\n"
