@@ -126,6 +126,49 @@ class ExpectationsTest {
     }
 
     @EachServer
+    void typeNamesFromGxSuitesMatchOnBothServers(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE ty (id INT PRIMARY KEY, big BIGINT UNSIGNED, flag BOOLEAN, price DECIMAL(8,2), name VARCHAR(20),"
+                + " body TEXT, at DATETIME, ts TIMESTAMP NULL, day DATE, doc JSON, cc CHAR(2), x DOUBLE, kind ENUM('a', 'b'),"
+                + " raw VARBINARY(16), latin VARCHAR(10) CHARACTER SET latin1)");
+        String[][] cases = {
+            {"id", "INTEGER"}, {"id", "int(11)"}, {"id", "INT"}, {"big", "BIGINT"}, {"big", "bigint unsigned"}, {"flag", "BOOLEAN"},
+            {"flag", "TINYINT"}, {"price", "DECIMAL(8,2)"}, {"price", "NUMERIC"}, {"name", "VARCHAR(20)"}, {"name", "STRING"},
+            {"body", "TEXT"}, {"at", "DATETIME"}, {"ts", "TIMESTAMP"}, {"day", "DATE"}, {"doc", "JSON"}, {"cc", "CHAR(2)"},
+            {"x", "DOUBLE"}, {"x", "FLOAT64"}, {"x", "DOUBLE PRECISION"}, {"name", "CHARACTER VARYING"}, {"kind", "ENUM"}, {"raw", "VARBINARY"}, {"latin", "VARCHAR"},
+        };
+        StringBuilder suite = new StringBuilder("tables:\n  ty:\n");
+        for (String[] c : cases) {
+            suite.append("    - expect_column_values_to_be_of_type: {column: ").append(c[0]).append(", type_: '").append(c[1]).append("'}\n");
+        }
+        // And what must not match.
+        suite.append("    - expect_column_values_to_be_of_type: {column: id, type_: BIGINT}\n");
+        suite.append("    - expect_column_values_to_be_of_type: {column: body, type_: JSON}\n");
+        suite.append("    - expect_column_values_to_be_of_type: {column: price, type_: 'DECIMAL(10,2)'}\n");
+        ValidationResult r = run(db, suite.toString(), Strategy.SINGLE_SCAN);
+        String expected = "p".repeat(cases.length) + "fff";
+        assertEquals(expected, r.results().stream().map(x -> x.success() ? "p" : "f").collect(Collectors.joining()),
+                r.results().stream().map(x -> x.kwargs() + " " + x.message()).collect(Collectors.joining("\n")));
+    }
+
+    @EachServer
+    void regexWorksOnColumnsThatAreNotUtf8mb4Text(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE rx (id INT PRIMARY KEY, latin VARCHAR(10) CHARACTER SET latin1, n INT, at DATETIME, kind ENUM('ab', 'Ba'))",
+                "INSERT INTO rx VALUES (1, 'ab', 12, '2025-01-02 03:04:05', 'ab'), (2, 'AB', 7, '2024-12-31 00:00:00', 'Ba')");
+        ValidationResult r = run(db, """
+                tables:
+                  rx:
+                    - expect_column_values_to_match_regex: {column: latin, regex: '^[a-z]+$'}
+                    - expect_column_values_to_match_regex: {column: n, regex: '^[0-9]{2}$'}
+                    - expect_column_values_to_match_regex: {column: at, regex: '^2025-'}
+                    - expect_column_values_to_match_regex: {column: kind, regex: '^a'}
+                """, Strategy.SINGLE_SCAN);
+        // Case-sensitive on a latin1 _ci column too; numbers and dates are matched as their text, like GX's str().
+        assertEquals(List.of(1L, 1L, 1L, 1L), r.results().stream().map(ExpectationResult::unexpectedCount).toList(),
+                r.results().stream().map(ExpectationResult::message).toList().toString());
+        assertEquals(List.of(List.of(2, "AB")), r.results().get(0).samples());
+    }
+
+    @EachServer
     void regexClassesAreUnicodeAwareLikePythonsReOnBothServers(TestDatabase db) throws Exception {
         // GX evaluates regexes with Python's re, whose \d, \s and \w know Unicode. MySQL 8's ICU does so too, and
         // so does MariaDB's PCRE2 on utf8mb4 columns: ARABIC-INDIC DIGIT THREE is a digit, NO-BREAK SPACE and EM SPACE
