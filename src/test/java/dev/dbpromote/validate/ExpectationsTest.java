@@ -251,6 +251,24 @@ class ExpectationsTest {
     }
 
     @EachServer
+    void pythonNamedGroupsRunOnMariaDbAndAreASuiteErrorWithTheIcuSpellingOnMySql(TestDatabase db, TestServer server) throws Exception {
+        table(db);
+        String suite = """
+                tables:
+                  t:
+                    - expect_column_values_to_match_regex: {column: code, regex: '^(?P<prefix>[A-Z]{2})-[0-9]$'}
+                """;
+        if (server.mariaDb()) {
+            assertEquals(1L, run(db, suite, Strategy.SINGLE_SCAN).results().get(0).unexpectedCount(), "PCRE knows Python's syntax");
+            return;
+        }
+        DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, suite, Strategy.SINGLE_SCAN));
+        assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains("does not compile on MySQL 8.") && e.getMessage().contains(
+                "Python's (?P<name>...) is (?<name>...) there"), e.getMessage());
+    }
+
+    @EachServer
     void missingTableOrColumnIsAFailureWhenTheSuiteExpectsItsExistence(TestDatabase db) throws Exception {
         table(db);
         ValidationResult r = run(db, """
