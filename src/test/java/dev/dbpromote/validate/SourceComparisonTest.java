@@ -87,6 +87,25 @@ class SourceComparisonTest {
     }
 
     @EachServer
+    void fingerprintsCoverEveryColumnTypeAndCharacterSet(TestDatabase source, TestDatabase clone) throws Exception {
+        for (TestDatabase db : List.of(source, clone)) {
+            db.execute("CREATE TABLE mixed (id INT PRIMARY KEY, latin VARCHAR(10) CHARACTER SET latin1, u VARCHAR(10) CHARACTER SET utf8mb4,"
+                            + " raw VARBINARY(8), doc JSON, kind ENUM('a', 'b'), tags SET('x', 'y'), bits BIT(3), f FLOAT, d DOUBLE,"
+                            + " t TIME, y YEAR, blobby BLOB)",
+                    "INSERT INTO mixed VALUES (1, 'caf\u00e9', '\u00e9t\u00e9', x'00ff', '{\"b\": 1, \"a\": [1, 2]}', 'a', 'x,y', b'101',"
+                            + " 1.5, 2.25, '10:11:12', 2025, x'0102'),"
+                            + " (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+        }
+        assertEquals("match", compare(source, clone, Set.of()).get("mixed").status());
+        clone.execute("UPDATE mixed SET doc = JSON_SET(doc, '$.b', 2) WHERE id = 1");
+        SourceComparison.TableDiff json = compare(source, clone, Set.of()).get("mixed");
+        assertEquals("differs", json.status());
+        assertEquals("[1]=changed", json.sampleKeys().stream().map(k -> k.key() + "=" + k.kind()).findFirst().orElseThrow());
+        clone.execute("UPDATE mixed SET doc = JSON_SET(doc, '$.b', 1) WHERE id = 1", "UPDATE mixed SET bits = b'100' WHERE id = 1");
+        assertEquals("differs", compare(source, clone, Set.of()).get("mixed").status(), "a BIT change is seen");
+    }
+
+    @EachServer
     void columnsAddedByAMigrationFailOnlyWhenTheTableWasNotTouched(TestDatabase source, TestDatabase clone) throws Exception {
         OrdersFixture.create(source);
         OrdersFixture.create(clone);
