@@ -174,7 +174,7 @@ public final class MySql8Server implements DatabaseServer, AutoCloseable {
     }
 
     /** A missing shared library is the common case on a fresh machine: name it and the package. */
-    private static Unavailable unavailable(String what, String output) {
+    static Unavailable unavailable(String what, String output) {
         String lib = output.lines().filter(l -> l.contains("error while loading shared libraries")).findFirst().orElse(null);
         if (lib != null) {
             return new Unavailable("mysqld " + VERSION + " cannot start: " + lib.strip() + ". Install the library"
