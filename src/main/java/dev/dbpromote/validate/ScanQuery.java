@@ -63,9 +63,9 @@ final class ScanQuery {
             sb.append(i == 0 ? "" : ", ").append(expressions.get(i)).append(" AS a").append(i);
         }
         if (condition == null && !server.mariaDb()) {
-            // MySQL 8.0.15 (its parallel COUNT(*) came in 8.0.14) answers a SELECT without WHERE whose aggregates
-            // are all COUNTs from the table's row count: COUNT(col) and COUNT(CASE ...) come back equal to
-            // COUNT(*), and a NOT NULL or in-set check passes on bad data. Any other aggregate makes it read the rows.
+            // MySQL 8.0.15 (the tests' MySQL) answers a SELECT without WHERE whose aggregates are all COUNTs from
+            // the table's row count: COUNT(col) and COUNT(CASE ...) come back equal to COUNT(*), so a NOT NULL
+            // check passes on NULLs. Any other aggregate makes it read the rows. Not needed on MariaDB.
             sb.append(", MIN(1) AS dbp_scan");
         }
         sb.append(" FROM ").append(qualifiedTable);
