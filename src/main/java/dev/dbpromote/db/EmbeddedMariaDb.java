@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * several can run at once on one machine. Used by {@code dbpromote demo} and by the test fixture.
  * Close it to stop the server and delete its folders.
  */
-public final class EmbeddedMariaDb implements AutoCloseable {
+public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
 
     private final DB db;
     private final Path home;
@@ -71,10 +71,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
+    @Override
     public int port() {
         return port;
     }
 
+    @Override
     public String host() {
         return "127.0.0.1";
     }
@@ -89,6 +91,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /** Root on this server: all privileges, empty password (loopback only). */
+    @Override
     public ConnectionSpec root(String database) {
         return new ConnectionSpec(host(), port, database, "root", Secret.of("", "embedded server root"));
     }

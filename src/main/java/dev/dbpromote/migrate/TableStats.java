@@ -1,12 +1,15 @@
 package dev.dbpromote.migrate;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Size of a table a migration touched, measured just before it ran.
@@ -24,6 +27,7 @@ public record TableStats(String table, long rows, long dataBytes, long indexByte
         if (tables.isEmpty()) {
             return out;
         }
+        freshStatistics(c);
         // One information_schema query for all of a migration's tables: it is slow per call on MySQL/MariaDB.
         String marks = String.join(", ", java.util.Collections.nCopies(tables.size(), "?"));
         java.util.Map<String, TableStats> found = new java.util.HashMap<>();
@@ -45,5 +49,19 @@ public record TableStats(String table, long rows, long dataBytes, long indexByte
             }
         }
         return out;
+    }
+
+    /**
+     * MySQL 8 answers information_schema.TABLES from a cache kept up to a day ({@code information_schema_stats_expiry},
+     * https://dev.mysql.com/doc/refman/8.0/en/statistics-table.html): a table an earlier migration of the run
+     * filled would still show the rows it had when first looked at. MariaDB and MySQL 5.7 have no such cache.
+     */
+    private static void freshStatistics(Connection c) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        if (md.getDatabaseMajorVersion() >= 8 && !md.getDatabaseProductVersion().toLowerCase(Locale.ROOT).contains("mariadb")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET SESSION information_schema_stats_expiry = 0");
+            }
+        }
     }
 }

@@ -128,7 +128,7 @@ final class ExpectationRunner {
 
     private ScanQuery scan(Map<String, ScanQuery> scans, Schema.Table t, String condition, String id) {
         String key = strategy == Strategy.PER_EXPECTATION ? id : String.valueOf(condition);
-        return scans.computeIfAbsent(key, k -> new ScanQuery(Sql.table(schema.database(), t.name()), condition));
+        return scans.computeIfAbsent(key, k -> new ScanQuery(Sql.table(schema.database(), t.name()), condition, schema.server()));
     }
 
     private ExpectationResult reference(Expectation e, Schema.Table t, long nonNull, long rows) {

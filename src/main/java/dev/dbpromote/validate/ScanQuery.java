@@ -27,6 +27,7 @@ final class ScanQuery {
 
     private final String qualifiedTable;
     private final String condition;
+    private final Schema.Server server;
     private final List<String> expressions = new ArrayList<>();
     private final List<List<Object>> binds = new ArrayList<>();
     private final Map<String, Integer> index = new HashMap<>();
@@ -35,9 +36,10 @@ final class ScanQuery {
     private Connection connection;
     private boolean deferredRun;
 
-    ScanQuery(String qualifiedTable, String condition) {
+    ScanQuery(String qualifiedTable, String condition, Schema.Server server) {
         this.qualifiedTable = qualifiedTable;
         this.condition = condition;
+        this.server = server;
         add("COUNT(*)"); // handle 0: the rows scanned, which every expectation reports
     }
 
@@ -101,6 +103,12 @@ final class ScanQuery {
                 sb.append(first ? "" : ", ").append(expressions.get(i)).append(" AS a").append(i);
                 first = false;
             }
+        }
+        if (condition == null && !server.mariaDb()) {
+            // MySQL 8.0.15 (the tests' MySQL) answers a SELECT without WHERE whose aggregates are all COUNTs from
+            // the table's row count: COUNT(col) and COUNT(CASE ...) come back equal to COUNT(*), so a NOT NULL
+            // check passes on NULLs. Any other aggregate makes it read the rows. Not needed on MariaDB.
+            sb.append(", MIN(1) AS dbp_scan");
         }
         sb.append(" FROM ").append(qualifiedTable);
         if (condition != null) {

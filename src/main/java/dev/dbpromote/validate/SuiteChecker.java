@@ -95,7 +95,8 @@ final class SuiteChecker {
                     ps.executeQuery().close();
                 } catch (SQLException ex) {
                     problem(e, "the regex '" + regex + "' does not compile on " + schema.server().describe() + ": "
-                            + firstLine(ex.getMessage()) + (schema.server().mariaDb() ? " (MariaDB uses PCRE syntax)" : " (MySQL 8 uses ICU syntax)"));
+                            + firstLine(ex.getMessage()) + (schema.server().mariaDb() ? " (MariaDB uses PCRE syntax)" : " (MySQL 8 uses ICU syntax"
+                            + (regex.contains("(?P") ? "; Python's (?P<name>...) is (?<name>...) there, (?P=name) is \\k<name>" : "") + ")"));
                 }
             }
             case EXPECT_COLUMN_VALUES_TO_EXIST_IN_OTHER_TABLE -> {

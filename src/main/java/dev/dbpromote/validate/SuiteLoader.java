@@ -527,6 +527,12 @@ public final class SuiteLoader {
             if (a.get("value_set") instanceof List<?> l && l.size() > 1000) {
                 problem(at + ".value_set", "'value_set' has " + l.size() + " values; at most 1000 are supported");
             }
+            if ("".equals(a.get("regex"))) {
+                // Python's re matches '' everywhere and so does MariaDB; MySQL 8 refuses it. Almost always a slip (an
+                // unset parameter), so neither server runs it.
+                problem(at + ".regex", "'regex' is empty, which would match every value; write the pattern (or set the"
+                        + " parameter it comes from)");
+            }
             if (t == ExpectationType.EXPECT_COLUMN_MAX_TO_BE_RECENT && e.string("max_age") != null) {
                 try {
                     Durations.parse(e.string("max_age"));

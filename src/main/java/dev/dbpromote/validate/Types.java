@@ -26,7 +26,8 @@ final class Types {
         if (e.equals("json")) {
             return c.dataType().equals("json") || c.jsonCheck();
         }
-        if (e.contains("(")) {
+        if (!ALIASES.containsKey(e) && (e.contains("(") || e.contains(" "))) {
+            // A full column type ("decimal(10,2)", "bigint unsigned"): compare it whole, display widths aside.
             return normalise(c.columnType()).equals(normalise(e));
         }
         String base = ALIASES.getOrDefault(e, e);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.testing.CliRun;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.MariaDb;
 import dev.dbpromote.testing.TestDatabase;
 import java.io.IOException;
@@ -59,7 +60,7 @@ class MigrateCliTest {
         return b.toString();
     }
 
-    @Test
+    @EachServer
     void migrateWritesReportsAndNeverShowsThePassword(TestDatabase db) throws IOException {
         CliRun cli = cli(db);
         migration("V1__orders.sql", "CREATE TABLE orders (id BIGINT PRIMARY KEY);\nINSERT INTO orders VALUES (1),(2),(3);\n");
@@ -86,7 +87,7 @@ class MigrateCliTest {
         assertTrue(json.out().strip().startsWith("{") && json.out().contains("\"success\" : true"), json.out());
     }
 
-    @Test
+    @EachServer
     void failedMigrationExitsOneAndSaysWhatIsApplied(TestDatabase db) throws IOException {
         CliRun cli = cli(db);
         migration("V1__bad.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO nope VALUES (1);\n");
@@ -172,7 +173,7 @@ class MigrateCliTest {
         assertTrue(r.err().contains("Cannot reach the database at 127.0.0.1:1"), r.err());
     }
 
-    @Test
+    @EachServer
     void dryRunPrintsTheSqlAndChangesNothing(TestDatabase db) throws IOException {
         CliRun cli = cli(db);
         migration("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");

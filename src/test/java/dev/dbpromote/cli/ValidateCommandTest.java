@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.core.Json;
 import dev.dbpromote.testing.CliRun;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +19,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@MariaDb
 class ValidateCommandTest {
 
     static final String PASSWORD = "s3cret-Pa55-word";
@@ -69,7 +68,7 @@ class ValidateCommandTest {
         return CliRun.in(dir).env("DB_PASSWORD", PASSWORD);
     }
 
-    @Test
+    @EachServer
     void failingExpectationExitsOneWritesReportsAndNeverPrintsThePassword(TestDatabase source, TestDatabase clone) throws IOException {
         setUp(source, clone);
         CliRun.Result r = cli().run("validate", "--env", "staging");
@@ -95,7 +94,7 @@ class ValidateCommandTest {
         assertEquals(0, cli().run("validate", "--env", "staging", "--warn-only").exitCode(), "warn-only reports but passes");
     }
 
-    @Test
+    @EachServer
     void tablesTouchedByTheMigrationAreReportedNotFailed(TestDatabase source, TestDatabase clone) throws IOException {
         setUp(source, clone);
         clone.execute("UPDATE orders SET status = 'new' WHERE id = 3");
@@ -115,7 +114,7 @@ class ValidateCommandTest {
                 touched.err());
     }
 
-    @Test
+    @EachServer
     void suiteProblemsExitTwoBeforeAnyReport(TestDatabase source, TestDatabase clone) throws IOException {
         setUp(source, clone);
         Files.writeString(dir.resolve("db/bad.yaml"), "tables:\n  orders:\n    - expect_column_values_to_not_be_null: {column: stauts}\n");

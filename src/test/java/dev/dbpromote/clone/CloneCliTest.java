@@ -8,6 +8,7 @@ import dev.dbpromote.core.Json;
 import dev.dbpromote.env.EnvironmentRecord;
 import dev.dbpromote.env.EnvironmentStore;
 import dev.dbpromote.testing.CliRun;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.MariaDb;
 import dev.dbpromote.testing.TestDatabase;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ class CloneCliTest {
         return CliRun.in(dir).env("SHOP_DB_PASSWORD", "").env("BUILD_URL", "https://jenkins/job/shop/PR-42/3/");
     }
 
-    @Test
+    @EachServer
     void cloneListShowAnnotateDestroy(TestDatabase db) throws Exception {
         MysqlServerClonerTest.seed(db);
         config(db, "72h", "        customers.email: email");
@@ -101,7 +102,7 @@ class CloneCliTest {
         assertFalse(Files.exists(store.credentialFile("dev-pr-42")));
     }
 
-    @Test
+    @EachServer
     void reapDeletesOnlyExpiredManagedClones(TestDatabase db) throws Exception {
         MysqlServerClonerTest.seed(db);
         config(db, "1s", "        {}");

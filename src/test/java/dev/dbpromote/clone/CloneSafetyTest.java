@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Progress;
 import dev.dbpromote.db.ConnectionSpec;
-import dev.dbpromote.db.EmbeddedMariaDb;
+import dev.dbpromote.db.DatabaseServer;
 import dev.dbpromote.env.EnvironmentStore;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,18 +17,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Safety review findings on MySQL-server clones: triggers vs masking, accounts and schemas we did not create. */
-@MariaDb
 class CloneSafetyTest {
 
     @TempDir
     Path state;
 
     @AfterEach
-    void dropClones(EmbeddedMariaDb server) {
+    void dropClones(DatabaseServer server) {
         try (DatabaseCloner cloner = new MysqlServerCloner(server.root("mysql"), server.root(null), 1)) {
             cloner.list().stream().filter(c -> c.managed() && c.name().startsWith("safe_"))
                     .forEach(c -> cloner.delete(c, Progress.silent()));
@@ -54,7 +52,7 @@ class CloneSafetyTest {
         assertEquals(List.of("1"), db.column("SELECT COUNT(*) FROM " + schema + ".email_audit"), "trigger still copied");
     }
 
-    @Test
+    @EachServer
     void auditTriggerDoesNotKeepUnmaskedValuesOnTheSameServer(TestDatabase db) {
         seedAudit(db);
         try (DatabaseCloner cloner = new MysqlServerCloner(db.root(), db.root(), 2)) {
@@ -63,7 +61,7 @@ class CloneSafetyTest {
         }
     }
 
-    @Test
+    @EachServer
     void auditTriggerDoesNotKeepUnmaskedValuesWhenStreamedToAnotherServer(TestDatabase db) {
         seedAudit(db);
         var other = new ConnectionSpec("localhost", db.port(), null, "root", db.root().password());
@@ -73,7 +71,7 @@ class CloneSafetyTest {
         }
     }
 
-    @Test
+    @EachServer
     void refusesAPreExistingMysqlAccountItDidNotCreateAndNeverDropsIt(TestDatabase db) throws Exception {
         MysqlServerClonerTest.seed(db);
         db.execute("CREATE USER IF NOT EXISTS 'safe_dev_pr_3'@'%' IDENTIFIED BY 'team-password'");
@@ -98,7 +96,7 @@ class CloneSafetyTest {
         }
     }
 
-    @Test
+    @EachServer
     void dropsOnlyTheAccountItCreatedAndReusesIt(TestDatabase db) {
         MysqlServerClonerTest.seed(db);
         try (DatabaseCloner cloner = new MysqlServerCloner(db.root(), db.root(), 2)) {
@@ -109,7 +107,7 @@ class CloneSafetyTest {
         }
     }
 
-    @Test
+    @EachServer
     void cliRefusesAPreExistingAccountWithExitTwo(TestDatabase db, @TempDir Path dir) throws Exception {
         MysqlServerClonerTest.seed(db);
         java.nio.file.Files.writeString(dir.resolve("dbpromote.yaml"), """

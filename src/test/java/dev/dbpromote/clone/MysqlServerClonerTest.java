@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Progress;
-import dev.dbpromote.db.EmbeddedMariaDb;
+import dev.dbpromote.db.DatabaseServer;
 import dev.dbpromote.db.Jdbc;
 import dev.dbpromote.env.EnvironmentRecord;
 import dev.dbpromote.env.EnvironmentStore;
 import dev.dbpromote.env.ManagedTags;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +29,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@MariaDb
 public class MysqlServerClonerTest {
 
     @TempDir
@@ -56,7 +54,7 @@ public class MysqlServerClonerTest {
 
     /** Clones outlive a test's own database (they are schemas of their own): drop ours so no test sees them. */
     @org.junit.jupiter.api.AfterEach
-    void dropClones(EmbeddedMariaDb server) {
+    void dropClones(DatabaseServer server) {
         try (DatabaseCloner cloner = new MysqlServerCloner(server.root("mysql"), server.root(null), 1)) {
             cloner.list().stream().filter(c -> c.managed() && (c.name().startsWith("shop_") || c.name().startsWith("demo_")))
                     .forEach(c -> cloner.delete(c, Progress.silent()));
@@ -71,7 +69,7 @@ public class MysqlServerClonerTest {
         return new CloneRequest("shop", "dev", pr, Duration.ofHours(72), "https://ci/job/1/", fresh, false, mask);
     }
 
-    @Test
+    @EachServer
     void copiesTablesRowsViewsRoutinesTriggersForeignKeysAndAutoIncrement(TestDatabase db) throws Exception {
         seed(db);
         try (DatabaseCloner cloner = new MysqlServerCloner(db.root(), db.root(), 3)) {
@@ -112,7 +110,7 @@ public class MysqlServerClonerTest {
         }
     }
 
-    @Test
+    @EachServer
     void reRunReusesFreshReplacesAndDestroyDropsSchemaAndUser(TestDatabase db) {
         seed(db);
         try (DatabaseCloner cloner = new MysqlServerCloner(db.root(), db.root(), 2)) {
@@ -134,7 +132,7 @@ public class MysqlServerClonerTest {
         }
     }
 
-    @Test
+    @EachServer
     void concurrentRunsForOnePrMakeOneClone(TestDatabase db) throws Exception {
         seed(db);
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -159,7 +157,7 @@ public class MysqlServerClonerTest {
         }
     }
 
-    @Test
+    @EachServer
     void failedMaskingDeletesTheCloneAndWritesNoRecord(TestDatabase db) {
         seed(db);
         try (DatabaseCloner cloner = new MysqlServerCloner(db.root(), db.root(), 2)) {
@@ -173,8 +171,8 @@ public class MysqlServerClonerTest {
         }
     }
 
-    @Test
-    void neverTouchesAnUnmanagedSchemaOfTheSameName(TestDatabase db, EmbeddedMariaDb server) {
+    @EachServer
+    void neverTouchesAnUnmanagedSchemaOfTheSameName(TestDatabase db) {
         seed(db);
         db.execute("CREATE DATABASE IF NOT EXISTS shop_dev_pr_11");
         try (DatabaseCloner cloner = new MysqlServerCloner(db.root(), db.root(), 2)) {
@@ -188,7 +186,7 @@ public class MysqlServerClonerTest {
         }
     }
 
-    @Test
+    @EachServer
     void copiesOntoAnotherServerByStreaming(TestDatabase db) {
         seed(db);
         // Same server, but reached under another host name: exercises the streamed path.
@@ -203,7 +201,7 @@ public class MysqlServerClonerTest {
         }
     }
 
-    @Test
+    @EachServer
     void demoEntryPointClonesIntoAPerPrSchemaAndWritesTheRecord(TestDatabase db) throws Exception {
         seed(db);
         CloneResult r = SchemaClones.cloneOnServer(db.root(), "demo", "dev", "1", Duration.ofHours(1),

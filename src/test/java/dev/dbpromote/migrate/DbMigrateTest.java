@@ -10,7 +10,7 @@ import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Progress;
 import dev.dbpromote.core.Secret;
 import dev.dbpromote.db.ConnectionSpec;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,10 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@MariaDb
 class DbMigrateTest {
 
     @TempDir
@@ -44,7 +42,7 @@ class DbMigrateTest {
         return new DbMigrate(db.root(), set, options, lines::add).migrate();
     }
 
-    @Test
+    @EachServer
     void appliesFlywayMigrationsInVersionOrderAndRecordsRehearsal(TestDatabase db) throws IOException {
         write("V1__create_orders.sql", "CREATE TABLE orders (id BIGINT PRIMARY KEY, total DECIMAL(10,2));\n"
                 + "INSERT INTO orders VALUES (1, 10.00), (2, 20.00);\n");
@@ -70,7 +68,29 @@ class DbMigrateTest {
         assertTrue(again.applied().isEmpty(), "a second run has nothing to do");
     }
 
-    @Test
+    @EachServer
+    void rehearsalMeasuresTablesAsTheyAreWhenEachMigrationRuns(TestDatabase db) throws IOException {
+        write("V1__create.sql", "CREATE TABLE events (id INT PRIMARY KEY, kind VARCHAR(10));\n");
+        // Measured before V2 runs: empty.
+        write("V2__load.sql", "INSERT INTO events SELECT a.d + 10 * b.d + 100 * c.d, 'x' FROM"
+                + " (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5"
+                + " UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) a,"
+                + " (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5"
+                + " UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) b,"
+                + " (SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5"
+                + " UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) c;\n");
+        // Measured before V3 runs: the 1000 rows V2 loaded, not what an earlier look at the table saw.
+        write("V3__widen.sql", "ALTER TABLE events MODIFY kind VARCHAR(40);\n");
+
+        MigrateResult r = migrate(db);
+
+        assertTrue(r.success(), lines.toString());
+        assertEquals(0, r.applied().get(1).tables().get(0).rows());
+        long rows = r.applied().get(2).tables().get(0).rows();
+        assertTrue(rows > 500 && rows < 2000, "InnoDB's estimate of 1000 rows: " + rows);
+    }
+
+    @EachServer
     void failedMigrationSaysWhatIsAppliedAndResumesAfterTheFix(TestDatabase db) throws IOException {
         write("V1__base.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
         write("V2__three_steps.sql", "CREATE TABLE b (id INT PRIMARY KEY);\n"
@@ -105,7 +125,7 @@ class DbMigrateTest {
         assertFalse(db.column("SHOW TABLES").contains(PartialProgress.TABLE), "our bookkeeping table is gone once resolved");
     }
 
-    @Test
+    @EachServer
     void transactionalDmlAfterTheLastDdlIsRolledBack(TestDatabase db) throws IOException {
         write("V1__mixed.sql", "CREATE TABLE t (id INT PRIMARY KEY);\nINSERT INTO t VALUES (1);\nINSERT INTO t VALUES (1);\n");
 
@@ -116,7 +136,7 @@ class DbMigrateTest {
         assertEquals(0, db.count("t"), "the first INSERT was rolled back with the transaction");
     }
 
-    @Test
+    @EachServer
     void refusesToResumeWhenAppliedStatementsChanged(TestDatabase db) throws IOException {
         write("V1__x.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO nope VALUES (1);\n");
         migrate(db);
@@ -129,7 +149,7 @@ class DbMigrateTest {
         assertTrue(e.getMessage().contains("dbpromote migrate repair"), e.getMessage());
     }
 
-    @Test
+    @EachServer
     void checksumMismatchNamesTheFileAndChangesNothing(TestDatabase db) throws IOException {
         write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
         migrate(db);
@@ -143,7 +163,7 @@ class DbMigrateTest {
         assertFalse(db.column("SHOW TABLES").contains("b"));
     }
 
-    @Test
+    @EachServer
     void historyWrittenByTheFlywayCliValidatesUnchanged(TestDatabase db) throws IOException {
         write("V1__a.sql", "-- a comment\r\nCREATE TABLE a (id INT PRIMARY KEY);\r\n");
         write("V2__b.sql", "\uFEFFCREATE TABLE b (id INT PRIMARY KEY);\n");
@@ -156,7 +176,7 @@ class DbMigrateTest {
         assertTrue(r.pending().isEmpty(), "same checksums as Flyway's own resolver, so nothing pending or mismatched");
     }
 
-    @Test
+    @EachServer
     void dryRunListsPendingSqlAndChangesNothing(TestDatabase db) throws IOException {
         write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);\n");
 
@@ -167,7 +187,7 @@ class DbMigrateTest {
         assertTrue(db.column("SHOW TABLES").isEmpty(), "not even the history table is created");
     }
 
-    @Test
+    @EachServer
     void targetStopsAtTheGivenVersion(TestDatabase db) throws IOException {
         write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
         write("V2__b.sql", "CREATE TABLE b (id INT PRIMARY KEY);\n");
@@ -178,7 +198,7 @@ class DbMigrateTest {
         assertFalse(db.column("SHOW TABLES").contains("b"));
     }
 
-    @Test
+    @EachServer
     void lintErrorsBlockUnlessAllowedWithAReason(TestDatabase db) throws IOException {
         write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY, legacy INT);\n");
         migrate(db);
@@ -195,7 +215,7 @@ class DbMigrateTest {
         assertFalse(db.column("SHOW COLUMNS FROM a").contains("legacy"));
     }
 
-    @Test
+    @EachServer
     void wrongPasswordAndUnreachableServerAreClearAndChangeNothing(TestDatabase db) throws IOException {
         write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
         MigrationSet set = MigrationScanner.scan(List.of(dir), "auto");
@@ -216,7 +236,7 @@ class DbMigrateTest {
         assertTrue(db.column("SHOW TABLES").isEmpty());
     }
 
-    @Test
+    @EachServer
     void existingSchemaWithoutHistoryNeedsABaseline(TestDatabase db) throws IOException {
         db.execute("CREATE TABLE a (id INT PRIMARY KEY)");
         write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
@@ -231,7 +251,7 @@ class DbMigrateTest {
         assertEquals(List.of("2"), r.applied().stream().map(AppliedMigration::version).toList());
     }
 
-    @Test
+    @EachServer
     void invalidSqlFailsWithFileStatementAndLine(TestDatabase db) throws IOException {
         write("V1__typo.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n\nCREAT TABEL oops (id INT);\n");
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.core.DbPromoteException;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@MariaDb
 class GooseTest {
 
     @TempDir
@@ -79,7 +78,7 @@ class GooseTest {
         assertFalse(set.files().get(2).transactional(), "NO TRANSACTION honoured");
     }
 
-    @Test
+    @EachServer
     void appliesGooseDirectory(TestDatabase db) throws IOException {
         writeMixedGooseDirectory();
 
@@ -92,7 +91,7 @@ class GooseTest {
                 db.column("SELECT email FROM customers ORDER BY id"), "the trigger from the StatementBegin block works");
     }
 
-    @Test
+    @EachServer
     void adoptsADatabaseGooseAlreadyManages(TestDatabase db) throws IOException {
         writeMixedGooseDirectory();
         // What goose leaves behind after applying the first two migrations (and a down + up of the second).

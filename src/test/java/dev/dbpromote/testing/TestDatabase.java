@@ -1,7 +1,7 @@
 package dev.dbpromote.testing;
 
 import dev.dbpromote.db.ConnectionSpec;
-import dev.dbpromote.db.EmbeddedMariaDb;
+import dev.dbpromote.db.DatabaseServer;
 import dev.dbpromote.db.Jdbc;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,8 +10,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One test's own database on the shared embedded server. */
-public record TestDatabase(EmbeddedMariaDb server, String name) {
+/** One test's own database on a server shared by the test JVM (MariaDB or MySQL 8, see {@link TestServer}). */
+public record TestDatabase(DatabaseServer server, String name) {
 
     public ConnectionSpec root() {
         return server.root(name);

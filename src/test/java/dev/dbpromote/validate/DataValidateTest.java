@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Progress;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
+import dev.dbpromote.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,10 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@MariaDb
 class DataValidateTest {
 
     @TempDir
@@ -36,8 +35,8 @@ class DataValidateTest {
         return r.results().stream().collect(Collectors.toMap(ExpectationResult::id, x -> x));
     }
 
-    @Test
-    void sampleSuiteFailsExactlyOnTheRefundedOrderAndFetchesItsRow(TestDatabase db) {
+    @EachServer
+    void sampleSuiteFailsExactlyOnTheRefundedOrderAndFetchesItsRow(TestDatabase db, TestServer server) {
         OrdersFixture.create(db);
         ValidationResult r = run(db, OrdersFixture.sampleSuite(dir), Strategy.SINGLE_SCAN, Map.of("MAX_ORDER_TOTAL", "1000"));
 
@@ -54,7 +53,7 @@ class DataValidateTest {
         assertFalse(r.success());
         assertTrue(r.failsRun());
         assertEquals(20, r.statistics().evaluatedExpectations());
-        assertTrue(r.server().startsWith("MariaDB"));
+        assertTrue(r.server().startsWith(server.mariaDb() ? "MariaDB " : "MySQL 8."), r.server());
         // One scan per (table, row_condition): customers 1, orders 2 (one with row_condition), order_items 1; plus
         // 2 anti-joins, 1 custom query and 1 sample fetch.
         assertEquals(8, r.queries(), "queries");
@@ -63,7 +62,7 @@ class DataValidateTest {
         assertEquals("guaranteed by unique index PRIMARY on [id]", idUnique.message(), "no DISTINCT for what the schema guarantees");
     }
 
-    @Test
+    @EachServer
     void theDemoCallValidatesAndComparesWithDefaults(TestDatabase source, TestDatabase clone) {
         OrdersFixture.create(source);
         OrdersFixture.create(clone);
@@ -77,7 +76,7 @@ class DataValidateTest {
         assertTrue(Files.exists(dir.resolve(".dbpromote/html/validate-dev-pr-42.html")));
     }
 
-    @Test
+    @EachServer
     void perExpectationStrategyGivesTheSameResultsWithMoreQueries(TestDatabase db) {
         OrdersFixture.create(db);
         Path suite = OrdersFixture.sampleSuite(dir);
@@ -94,7 +93,7 @@ class DataValidateTest {
         assertTrue(per.queries() > single.queries() + 8, per.queries() + " vs " + single.queries());
     }
 
-    @Test
+    @EachServer
     void writesJsonJunitAndScriptFreeHtml(TestDatabase db) throws Exception {
         OrdersFixture.create(db);
         ValidationResult r = run(db, OrdersFixture.sampleSuite(dir), Strategy.SINGLE_SCAN, Map.of("MAX_ORDER_TOTAL", "1000"));
@@ -122,7 +121,7 @@ class DataValidateTest {
         assertTrue(Files.exists(r.reports().html().resolveSibling("validate.css")));
     }
 
-    @Test
+    @EachServer
     void warnOnlyExpectationsAreReportedButDoNotFail(TestDatabase db) throws Exception {
         OrdersFixture.create(db);
         Path suite = dir.resolve("s.yaml");
@@ -142,7 +141,7 @@ class DataValidateTest {
         assertTrue(xml.contains("<skipped message=\"warn-only: 1 of 4 values"), xml);
     }
 
-    @Test
+    @EachServer
     void nonNullCountsAreComputedOnlyForFailedExpectations(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(8), b INT, c VARCHAR(8))",
                 "INSERT INTO t VALUES (1, 'x', 1, 'p'), (2, 'y', 2, 'q'), (3, NULL, 3, NULL), (4, 'x', NULL, 'r'), (5, 'zz', 50, 'ss')");
@@ -176,7 +175,7 @@ class DataValidateTest {
         assertEquals(1, run(db, suite, Strategy.SINGLE_SCAN, Map.of()).queries(), "all pass: one scan, nothing deferred runs");
     }
 
-    @Test
+    @EachServer
     void nowMinusTimedeltaBoundsADatetimeColumnFromTheSuiteClock(TestDatabase db) throws Exception {
         OrdersFixture.create(db); // orders.created_at: 06-25, 06-26, 06-28 and 06-29, each at 12:00
         Path suite = dir.resolve("recent.json");
@@ -209,7 +208,7 @@ class DataValidateTest {
         assertTrue(days.failsRun());
     }
 
-    @Test
+    @EachServer
     void aDateBoundOnANumericColumnStopsBeforeAnyQuery(TestDatabase db) throws Exception {
         OrdersFixture.create(db);
         Path suite = dir.resolve("dates.yaml");

@@ -7,19 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Progress;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
+import dev.dbpromote.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each expectation once passing and once failing, on real SQL, in both strategies. */
-@MariaDb
 class ExpectationsTest {
 
     @TempDir
@@ -95,7 +94,7 @@ class ExpectationsTest {
                 - unexpected_rows_expectation: {unexpected_rows_query: "SELECT id, price FROM {batch} WHERE price > 2"}
             """;
 
-    @Test
+    @EachServer
     void everyExpectationPassesAndFailsAsGreatExpectationsWould(TestDatabase db) throws Exception {
         table(db);
         for (Strategy strategy : Strategy.values()) {
@@ -109,8 +108,96 @@ class ExpectationsTest {
         }
     }
 
-    @Test
-    void countsPercentagesAndSamplesFollowGreatExpectations(TestDatabase db) throws Exception {
+    @EachServer
+    void aScanOfOnlyCountsReadsTheRows(TestDatabase db) throws Exception {
+        table(db);
+        // Every aggregate here is a COUNT and there is no row_condition: MySQL 8.0.15 would answer them all
+        // with the row count (4) unless the scan makes it read the rows.
+        for (Strategy strategy : Strategy.values()) {
+            ValidationResult r = run(db, """
+                    tables:
+                      t:
+                        - expect_column_values_to_not_be_null: {column: n}
+                        - expect_column_values_to_be_in_set: {column: g, value_set: [x]}
+                    """, strategy);
+            assertEquals(List.of(1L, 2L), r.results().stream().map(ExpectationResult::unexpectedCount).toList(), strategy.toString());
+            assertEquals(List.of(4L, 4L), r.results().stream().map(ExpectationResult::elementCount).toList(), strategy.toString());
+        }
+    }
+
+    @EachServer
+    void typeNamesFromGxSuitesMatchOnBothServers(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE ty (id INT PRIMARY KEY, big BIGINT UNSIGNED, flag BOOLEAN, price DECIMAL(8,2), name VARCHAR(20),"
+                + " body TEXT, at DATETIME, ts TIMESTAMP NULL, day DATE, doc JSON, cc CHAR(2), x DOUBLE, kind ENUM('a', 'b'),"
+                + " raw VARBINARY(16), latin VARCHAR(10) CHARACTER SET latin1)");
+        String[][] cases = {
+            {"id", "INTEGER"}, {"id", "int(11)"}, {"id", "INT"}, {"big", "BIGINT"}, {"big", "bigint unsigned"}, {"flag", "BOOLEAN"},
+            {"flag", "TINYINT"}, {"price", "DECIMAL(8,2)"}, {"price", "NUMERIC"}, {"name", "VARCHAR(20)"}, {"name", "STRING"},
+            {"body", "TEXT"}, {"at", "DATETIME"}, {"ts", "TIMESTAMP"}, {"day", "DATE"}, {"doc", "JSON"}, {"cc", "CHAR(2)"},
+            {"x", "DOUBLE"}, {"x", "FLOAT64"}, {"x", "DOUBLE PRECISION"}, {"name", "CHARACTER VARYING"}, {"kind", "ENUM"}, {"raw", "VARBINARY"}, {"latin", "VARCHAR"},
+        };
+        StringBuilder suite = new StringBuilder("tables:\n  ty:\n");
+        for (String[] c : cases) {
+            suite.append("    - expect_column_values_to_be_of_type: {column: ").append(c[0]).append(", type_: '").append(c[1]).append("'}\n");
+        }
+        // And what must not match.
+        suite.append("    - expect_column_values_to_be_of_type: {column: id, type_: BIGINT}\n");
+        suite.append("    - expect_column_values_to_be_of_type: {column: body, type_: JSON}\n");
+        suite.append("    - expect_column_values_to_be_of_type: {column: price, type_: 'DECIMAL(10,2)'}\n");
+        ValidationResult r = run(db, suite.toString(), Strategy.SINGLE_SCAN);
+        String expected = "p".repeat(cases.length) + "fff";
+        assertEquals(expected, r.results().stream().map(x -> x.success() ? "p" : "f").collect(Collectors.joining()),
+                r.results().stream().map(x -> x.kwargs() + " " + x.message()).collect(Collectors.joining("\n")));
+    }
+
+    @EachServer
+    void regexWorksOnColumnsThatAreNotUtf8mb4Text(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE rx (id INT PRIMARY KEY, latin VARCHAR(10) CHARACTER SET latin1, n INT, at DATETIME, kind ENUM('ab', 'Ba'))",
+                "INSERT INTO rx VALUES (1, 'ab', 12, '2025-01-02 03:04:05', 'ab'), (2, 'AB', 7, '2024-12-31 00:00:00', 'Ba')");
+        ValidationResult r = run(db, """
+                tables:
+                  rx:
+                    - expect_column_values_to_match_regex: {column: latin, regex: '^[a-z]+$'}
+                    - expect_column_values_to_match_regex: {column: n, regex: '^[0-9]{2}$'}
+                    - expect_column_values_to_match_regex: {column: at, regex: '^2025-'}
+                    - expect_column_values_to_match_regex: {column: kind, regex: '^a'}
+                """, Strategy.SINGLE_SCAN);
+        // Case-sensitive on a latin1 _ci column too; numbers and dates are matched as their text, like GX's str().
+        assertEquals(List.of(1L, 1L, 1L, 1L), r.results().stream().map(ExpectationResult::unexpectedCount).toList(),
+                r.results().stream().map(ExpectationResult::message).toList().toString());
+        assertEquals(List.of(List.of(2, "AB")), r.results().get(0).samples());
+    }
+
+    @EachServer
+    void regexClassesAreUnicodeAwareLikePythonsReOnBothServers(TestDatabase db) throws Exception {
+        // GX evaluates regexes with Python's re, whose \d, \s and \w know Unicode. MySQL 8's ICU does so too, and
+        // so does MariaDB's PCRE2 on utf8mb4 columns: ARABIC-INDIC DIGIT THREE is a digit, NO-BREAK SPACE and EM SPACE
+        // are spaces, and é, ß and a full-width a are word characters.
+        db.execute("CREATE TABLE u (id INT PRIMARY KEY, v VARCHAR(20))");
+        try (var c = db.connect(); var ps = c.prepareStatement("INSERT INTO u VALUES (?, ?)")) {
+            String[] values = {"3", "\u0663", "a b", "a\u00a0b", "a\u2003b", "\u00e9", "a", "A", "\uff41", "\u00df", "x\ny"};
+            for (int i = 0; i < values.length; i++) {
+                ps.setInt(1, i);
+                ps.setString(2, values[i]);
+                ps.execute();
+            }
+        }
+        ValidationResult r = run(db, """
+                tables:
+                  u:
+                    - expect_column_values_to_not_match_regex: {column: v, regex: '^\\d$'}
+                    - expect_column_values_to_not_match_regex: {column: v, regex: 'a\\sb'}
+                    - expect_column_values_to_not_match_regex: {column: v, regex: '^\\w$'}
+                    - expect_column_values_to_not_match_regex: {column: v, regex: '^[a-z]$'}
+                    - expect_column_values_to_not_match_regex: {column: v, regex: 'x.y'}
+                """, Strategy.SINGLE_SCAN);
+        // What Python's re.search finds: ids 0-1, 2-4, 0-1 and 5-9, 6 (case-sensitive), none (. is not a newline).
+        assertEquals(List.of(2L, 3L, 7L, 1L, 0L), r.results().stream().map(ExpectationResult::unexpectedCount).toList());
+        assertEquals(Set.of(2, 3, 4), r.results().get(1).samples().stream().map(row -> row.get(0)).collect(Collectors.toSet()));
+    }
+
+    @EachServer
+    void countsPercentagesAndSamplesFollowGreatExpectations(TestDatabase db, TestServer server) throws Exception {
         table(db);
         ValidationResult r = run(db, SUITE, Strategy.SINGLE_SCAN);
         Map<String, ExpectationResult> by = r.results().stream().collect(Collectors.toMap(ExpectationResult::id, x -> x));
@@ -133,11 +220,12 @@ class ExpectationsTest {
         assertEquals(3L, custom.unexpectedCount());
         assertEquals(List.of("id", "price"), custom.sampleColumns());
         ExpectationResult type = by.get("t.8.expect_column_values_to_be_in_type_list");
-        assertTrue(type.success(), "MariaDB JSON (LONGTEXT + json_valid CHECK) is JSON: " + type.message());
+        assertTrue(type.success(), "MariaDB JSON (LONGTEXT + json_valid CHECK) and MySQL's json type are JSON: " + type.message());
+        assertEquals("json", type.observedValue());
     }
 
-    @Test
-    void suiteErrorsAgainstTheDatabaseComeBeforeAnyQueryWithLines(TestDatabase db) throws Exception {
+    @EachServer
+    void suiteErrorsAgainstTheDatabaseComeBeforeAnyQueryWithLines(TestDatabase db, TestServer server) throws Exception {
         table(db);
         DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, """
                 tables:
@@ -153,7 +241,8 @@ class ExpectationsTest {
         String msg = e.getMessage();
         assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
         assertTrue(msg.contains(":3: expect_column_values_to_not_be_null: column 'nn' does not exist in table 't'; did you mean 'n'?"), msg);
-        assertTrue(msg.contains(":4: expect_column_values_to_match_regex: the regex '(unclosed' does not compile on MariaDB"), msg);
+        assertTrue(msg.contains(":4: expect_column_values_to_match_regex: the regex '(unclosed' does not compile on "
+                + (server.mariaDb() ? "MariaDB" : "MySQL 8.")), msg);
         assertTrue(msg.contains(":5: expect_column_values_to_not_be_null: row_condition 'missing_col = 1' does not run"), msg);
         assertTrue(msg.contains(":6: expect_column_values_to_exist_in_other_table: other_table 'nope' does not exist"), msg);
         assertTrue(msg.contains(":7: expect_table_row_count_to_equal_source: expect_table_row_count_to_equal_source needs the source database"), msg);
@@ -161,7 +250,25 @@ class ExpectationsTest {
         assertTrue(msg.contains("did you mean 't'?"), msg);
     }
 
-    @Test
+    @EachServer
+    void pythonNamedGroupsRunOnMariaDbAndAreASuiteErrorWithTheIcuSpellingOnMySql(TestDatabase db, TestServer server) throws Exception {
+        table(db);
+        String suite = """
+                tables:
+                  t:
+                    - expect_column_values_to_match_regex: {column: code, regex: '^(?P<prefix>[A-Z]{2})-[0-9]$'}
+                """;
+        if (server.mariaDb()) {
+            assertEquals(1L, run(db, suite, Strategy.SINGLE_SCAN).results().get(0).unexpectedCount(), "PCRE knows Python's syntax");
+            return;
+        }
+        DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, suite, Strategy.SINGLE_SCAN));
+        assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().contains("does not compile on MySQL 8.") && e.getMessage().contains(
+                "Python's (?P<name>...) is (?<name>...) there"), e.getMessage());
+    }
+
+    @EachServer
     void missingTableOrColumnIsAFailureWhenTheSuiteExpectsItsExistence(TestDatabase db) throws Exception {
         table(db);
         ValidationResult r = run(db, """
@@ -179,7 +286,7 @@ class ExpectationsTest {
                 r.results().stream().map(ExpectationResult::message).toList());
     }
 
-    @Test
+    @EachServer
     void customQueriesRunReadOnly(TestDatabase db) throws Exception {
         table(db);
         // Passes the offline check (it is a SELECT) but would write: the read-only session refuses it.

@@ -5,25 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.core.Progress;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
+import dev.dbpromote.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Names and values that would break (or abuse) SQL built by concatenation: quoted names, bound values. */
-@MariaDb
 class HostileNamesTest {
 
     static final String TABLE = "or`ders; DROP TABLE victim; --x";
     static final String COLUMN = "na'me /*c*/ \"x\"";
     static final String VALUE = "'); DROP TABLE victim; --";
 
-    @Test
+    @EachServer
     void hostileTableColumnAndValueNamesAreQuotedAndBound(TestDatabase db, @TempDir Path dir) throws Exception {
         String t = "`" + TABLE.replace("`", "``") + "`";
         String c = "`" + COLUMN.replace("`", "``") + "`";

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.core.Progress;
 import dev.dbpromote.db.Jdbc;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
+import dev.dbpromote.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,16 +16,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@MariaDb
 class SourceComparisonTest {
+
+    /** 1..20000 on both servers (MariaDB's seq_1_to_N engine does not exist on MySQL; its CTEs stop at 1000 levels). */
+    private static final String SEQ_1_TO_20000;
+
+    static {
+        String digit = "SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5"
+                + " UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9";
+        SEQ_1_TO_20000 = "SELECT 1 + a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d AS seq FROM (" + digit + ") a, (" + digit
+                + ") b, (" + digit + ") c, (" + digit + ") e, (" + digit + ") f WHERE a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d < 20000";
+    }
 
     private static void big(TestDatabase db) {
         db.execute("CREATE TABLE events (id BIGINT PRIMARY KEY, kind VARCHAR(10), amount DECIMAL(10,2), note VARCHAR(20))",
                 "INSERT INTO events SELECT seq, ELT(1 + seq % 3, 'a', 'b', 'c'), seq / 7, IF(seq % 5 = 0, NULL, 'n')"
-                        + " FROM seq_1_to_20000");
+                        + " FROM (" + SEQ_1_TO_20000 + ") AS s");
     }
 
     private static Map<String, SourceComparison.TableDiff> compare(TestDatabase source, TestDatabase clone, Set<String> touched) throws Exception {
@@ -35,7 +44,7 @@ class SourceComparisonTest {
         }
     }
 
-    @Test
+    @EachServer
     void identicalCopiesMatchAndDifferencesAreNarrowedToKeys(TestDatabase source, TestDatabase clone) throws Exception {
         for (TestDatabase db : List.of(source, clone)) {
             OrdersFixture.create(db);
@@ -77,7 +86,26 @@ class SourceComparisonTest {
         assertEquals(List.of(List.of(13)), orders.sampleKeys().stream().map(SourceComparison.KeyDiff::key).toList());
     }
 
-    @Test
+    @EachServer
+    void fingerprintsCoverEveryColumnTypeAndCharacterSet(TestDatabase source, TestDatabase clone) throws Exception {
+        for (TestDatabase db : List.of(source, clone)) {
+            db.execute("CREATE TABLE mixed (id INT PRIMARY KEY, latin VARCHAR(10) CHARACTER SET latin1, u VARCHAR(10) CHARACTER SET utf8mb4,"
+                            + " raw VARBINARY(8), doc JSON, kind ENUM('a', 'b'), tags SET('x', 'y'), bits BIT(3), f FLOAT, d DOUBLE,"
+                            + " t TIME, y YEAR, blobby BLOB)",
+                    "INSERT INTO mixed VALUES (1, 'caf\u00e9', '\u00e9t\u00e9', x'00ff', '{\"b\": 1, \"a\": [1, 2]}', 'a', 'x,y', b'101',"
+                            + " 1.5, 2.25, '10:11:12', 2025, x'0102'),"
+                            + " (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+        }
+        assertEquals("match", compare(source, clone, Set.of()).get("mixed").status());
+        clone.execute("UPDATE mixed SET doc = JSON_SET(doc, '$.b', 2) WHERE id = 1");
+        SourceComparison.TableDiff json = compare(source, clone, Set.of()).get("mixed");
+        assertEquals("differs", json.status());
+        assertEquals("[1]=changed", json.sampleKeys().stream().map(k -> k.key() + "=" + k.kind()).findFirst().orElseThrow());
+        clone.execute("UPDATE mixed SET doc = JSON_SET(doc, '$.b', 1) WHERE id = 1", "UPDATE mixed SET bits = b'100' WHERE id = 1");
+        assertEquals("differs", compare(source, clone, Set.of()).get("mixed").status(), "a BIT change is seen");
+    }
+
+    @EachServer
     void columnsAddedByAMigrationFailOnlyWhenTheTableWasNotTouched(TestDatabase source, TestDatabase clone) throws Exception {
         OrdersFixture.create(source);
         OrdersFixture.create(clone);
@@ -95,7 +123,7 @@ class SourceComparisonTest {
         assertTrue(d.get("orders").message().startsWith("rows match on the common columns (4)"), d.get("orders").message());
     }
 
-    @Test
+    @EachServer
     void validationWithCompareFailsTheRunAndReportsTheComparison(TestDatabase source, TestDatabase clone, @TempDir Path dir) throws Exception {
         OrdersFixture.create(source);
         OrdersFixture.create(clone);

@@ -133,6 +133,17 @@ class SuiteLoaderTest {
     }
 
     @Test
+    void anEmptyRegexIsASuiteErrorOnEveryServer() {
+        // MariaDB and Python would match every value with it, MySQL 8 refuses it: a slip either way.
+        String msg = error("""
+                tables:
+                  customers:
+                    - expect_column_values_to_match_regex: {column: email, regex: ''}
+                """);
+        assertTrue(msg.contains(":3: 'regex' is empty, which would match every value"), msg);
+    }
+
+    @Test
     void rowConditionsMustBeOneConditionWithoutStatementsOrComments() {
         for (String bad : List.of("status = 'paid'; DROP TABLE orders", "status = 'paid' -- x", "status = 'paid' /* x */",
                 "status = 'paid' # x", "1=1) UNION SELECT password FROM mysql.user WHERE (1=1", "status = 'unterminated")) {

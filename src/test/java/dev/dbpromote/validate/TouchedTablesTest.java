@@ -7,7 +7,7 @@ import dev.dbpromote.config.ConfigLoader;
 import dev.dbpromote.core.Progress;
 import dev.dbpromote.migrate.DbMigrate;
 import dev.dbpromote.migrate.MigrationScanner;
-import dev.dbpromote.testing.MariaDb;
+import dev.dbpromote.testing.EachServer;
 import dev.dbpromote.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,16 +15,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@MariaDb
 class TouchedTablesTest {
 
     @TempDir
     Path repo;
 
-    @Test
+    @EachServer
     void tablesOfMigrationsTheCloneHasAndTheSourceLacks(TestDatabase source, TestDatabase clone) throws IOException {
         Path dir = Files.createDirectories(repo.resolve("db/migrations"));
         Files.writeString(dir.resolve("V1__a.sql"), "CREATE TABLE a (id INT PRIMARY KEY);\nCREATE TABLE b (id INT PRIMARY KEY);\n");
