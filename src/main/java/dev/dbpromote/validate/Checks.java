@@ -90,11 +90,11 @@ final class Checks {
                 yield map(e, q, t, table, rows, denominator(q, e, t, col), in, "in " + e.list("value_set"), null);
             }
             case EXPECT_COLUMN_VALUES_TO_BE_BETWEEN -> {
-                Fragment outside = outside(col, e);
+                Fragment outside = outsideRows(col, e);
                 yield map(e, q, t, table, rows, denominator(q, e, t, col), outside, "outside " + range(e), null);
             }
             case EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN -> {
-                Fragment outside = outside("CHAR_LENGTH(" + col + ")", e);
+                Fragment outside = outsideRows("CHAR_LENGTH(" + col + ")", e);
                 yield map(e, q, t, table, rows, denominator(q, e, t, col), outside, "with a length outside " + range(e), null);
             }
             case EXPECT_COLUMN_VALUES_TO_MATCH_REGEX, EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX -> {
@@ -194,7 +194,7 @@ final class Checks {
                 long maxAge = Durations.parse(e.string("max_age")).toSeconds();
                 int newest = q.add("MAX(" + col + ")");
                 // The database's clock, not this machine's: both ends of the age from one place.
-                int age = q.add("TIMESTAMPDIFF(SECOND, MAX(" + col + "), NOW())");
+                int age = q.addAfter("TIMESTAMPDIFF(SECOND, " + ScanQuery.ref(newest) + ", NOW())");
                 yield new Compiled(e, q, s -> {
                     Object v = plain(s.value(newest));
                     Long seconds = s.value(age) == null ? null : s.count(age);
@@ -277,6 +277,20 @@ final class Checks {
             return new Fragment("FALSE");
         }
         return new Fragment(col + " IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + ")", values);
+    }
+
+    /**
+     * Rows whose {@code expr} is outside {@code [min_value, max_value]}. With two inclusive bounds of one type it is
+     * {@code NOT (expr BETWEEN ? AND ?)}: the same rows (NULL stays unknown, an inverted range is all rows), with
+     * {@code expr} (a {@code CHAR_LENGTH}, say) computed once per row instead of twice.
+     */
+    static Fragment outsideRows(String expr, Expectation e) {
+        Object min = e.arg("min_value");
+        Object max = e.arg("max_value");
+        if (min != null && max != null && !e.flag("strict_min") && !e.flag("strict_max") && min.getClass() == max.getClass()) {
+            return new Fragment("NOT (" + expr + " BETWEEN ? AND ?)", min, max);
+        }
+        return outside(expr, e);
     }
 
     /** The values outside {@code [min_value, max_value]} (one-sided when one is missing; strict_* honoured). */

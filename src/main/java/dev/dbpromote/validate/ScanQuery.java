@@ -31,7 +31,7 @@ final class ScanQuery {
     private final List<String> expressions = new ArrayList<>();
     private final List<List<Object>> binds = new ArrayList<>();
     private final Map<String, Integer> index = new HashMap<>();
-    private final List<Boolean> deferred = new ArrayList<>();
+    private final List<Kind> kinds = new ArrayList<>();
     private Object[] values;
     private Connection connection;
     private boolean deferredRun;
@@ -43,28 +43,52 @@ final class ScanQuery {
         add("COUNT(*)"); // handle 0: the rows scanned, which every expectation reports
     }
 
+    /** Where an expression is computed. */
+    private enum Kind {
+        /** An aggregate in the scan. */
+        SCAN,
+        /** An aggregate computed only when read, in a query of its own. */
+        DEFERRED,
+        /** A function of the scan's aggregates (see {@link #addAfter}), computed once, not per row. */
+        AFTER
+    }
+
     /** Adds {@code expression} (an aggregate) and returns the handle to read its value with. */
     int add(String expression, List<Object> values) {
-        return add(expression, values, false);
+        return add(expression, values, Kind.SCAN);
     }
 
     /** Like {@link #add}, but computed only when read (see the class comment); in the scan if also added plainly. */
     int addDeferred(String expression) {
-        return add(expression, List.of(), true);
+        return add(expression, List.of(), Kind.DEFERRED);
     }
 
-    private int add(String expression, List<Object> values, boolean later) {
-        String key = expression + "\u0000" + values;
+    /**
+     * Adds an expression over the scan's aggregates, named with {@link #ref}: {@code TIMESTAMPDIFF(SECOND, <ref of
+     * MAX(col)>, NOW())} computes the age from the one MAX the scan already has, rather than a second MAX per row.
+     */
+    int addAfter(String expression) {
+        return add(expression, List.of(), Kind.AFTER);
+    }
+
+    /** How an {@link #addAfter} expression names the scan aggregate {@code handle}. */
+    static String ref(int handle) {
+        return "dbp_scan.a" + handle;
+    }
+
+    private int add(String expression, List<Object> values, Kind kind) {
+        // A deferred and a scan aggregate with the same text are one value: in the scan, when either needs it there.
+        String key = (kind == Kind.AFTER ? "after\u0000" : "") + expression + "\u0000" + values;
         Integer existing = index.get(key);
         if (existing != null) {
-            if (!later) {
-                deferred.set(existing, false);
+            if (kind == Kind.SCAN && kinds.get(existing) == Kind.DEFERRED) {
+                kinds.set(existing, Kind.SCAN);
             }
             return existing;
         }
         expressions.add(expression);
         binds.add(List.copyOf(values));
-        deferred.add(later);
+        kinds.add(kind);
         index.put(key, expressions.size() - 1);
         return expressions.size() - 1;
     }
@@ -87,7 +111,7 @@ final class ScanQuery {
 
     /** The query that computes the deferred expressions, or null when there are none. */
     String deferredSql() {
-        return deferred.contains(true) ? select(true) : null;
+        return kinds.contains(Kind.DEFERRED) ? select(true) : null;
     }
 
     /** Queries run: the scan, and the deferred query if an expectation needed it. */
@@ -96,10 +120,25 @@ final class ScanQuery {
     }
 
     private String select(boolean later) {
+        String scan = aggregates(later ? Kind.DEFERRED : Kind.SCAN);
+        if (later || !kinds.contains(Kind.AFTER)) {
+            return scan;
+        }
+        // The scan's one row, and the expressions over it: SELECT dbp_scan.a0, …, f(dbp_scan.a5) AS a9 FROM (scan) AS dbp_scan.
+        StringBuilder sb = new StringBuilder("SELECT ");
+        for (int i = 0; i < expressions.size(); i++) {
+            if (kinds.get(i) != Kind.DEFERRED) {
+                sb.append(i == 0 ? "" : ", ").append(kinds.get(i) == Kind.SCAN ? ref(i) : expressions.get(i) + " AS a" + i);
+            }
+        }
+        return sb.append(" FROM (").append(scan).append(") AS dbp_scan").toString();
+    }
+
+    private String aggregates(Kind kind) {
         StringBuilder sb = new StringBuilder("SELECT ");
         boolean first = true;
         for (int i = 0; i < expressions.size(); i++) {
-            if (deferred.get(i) == later) {
+            if (kinds.get(i) == kind) {
                 sb.append(first ? "" : ", ").append(expressions.get(i)).append(" AS a").append(i);
                 first = false;
             }
@@ -128,7 +167,7 @@ final class ScanQuery {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int p = 1;
             for (int i = 0; i < expressions.size(); i++) {
-                if (deferred.get(i) == later) {
+                if (kinds.get(i) == (later ? Kind.DEFERRED : Kind.SCAN)) {
                     for (Object v : binds.get(i)) {
                         Checks.bind(ps, p++, v);
                     }
@@ -138,7 +177,7 @@ final class ScanQuery {
                 rs.next();
                 int col = 1;
                 for (int i = 0; i < values.length; i++) {
-                    if (deferred.get(i) == later) {
+                    if ((kinds.get(i) == Kind.DEFERRED) == later) {
                         values[i] = rs.getObject(col++);
                     }
                 }
@@ -147,7 +186,7 @@ final class ScanQuery {
     }
 
     Object value(int handle) {
-        if (deferred.get(handle) && !deferredRun) {
+        if (kinds.get(handle) == Kind.DEFERRED && !deferredRun) {
             deferredRun = true;
             try {
                 fill(select(true), true);
@@ -161,7 +200,7 @@ final class ScanQuery {
 
     /** Whether {@code handle} is left out of the scan (deferred, and not also added plainly). */
     boolean isDeferred(int handle) {
-        return deferred.get(handle);
+        return kinds.get(handle) == Kind.DEFERRED;
     }
 
     /** A count-like value; SQL's NULL (SUM over no rows) is 0. */

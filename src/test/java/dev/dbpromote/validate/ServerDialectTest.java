@@ -77,4 +77,15 @@ class ServerDialectTest {
         maria.add("COUNT(`n`)");
         assertEquals("SELECT COUNT(*) AS a0, COUNT(`n`) AS a1 FROM `db`.`t`", maria.sql());
     }
+
+    @Test
+    void expressionsOverTheAggregatesAreComputedOnceOverTheScansRow() {
+        ScanQuery q = new ScanQuery("`db`.`t`", null, MARIADB);
+        int newest = q.add("MAX(`at`)");
+        q.addDeferred("COUNT(`b`)");
+        q.addAfter("TIMESTAMPDIFF(SECOND, " + ScanQuery.ref(newest) + ", NOW())");
+        assertEquals("SELECT dbp_scan.a0, dbp_scan.a1, TIMESTAMPDIFF(SECOND, dbp_scan.a1, NOW()) AS a3"
+                + " FROM (SELECT COUNT(*) AS a0, MAX(`at`) AS a1 FROM `db`.`t`) AS dbp_scan", q.sql(), "one MAX per row, not two");
+        assertEquals("SELECT COUNT(`b`) AS a2 FROM `db`.`t`", q.deferredSql());
+    }
 }
