@@ -53,7 +53,8 @@ class OrdersFlowTest {
                     "production untouched");
 
             // The suite fails on purpose on the 'delivered' order; V4-V6 touched orders, order_items and customers.
-            CliRun.Result validate = cli.run("validate", "--env", "dev", "--pr", pr);
+            // This production has 2 orders, not the demo's 100,000: --param overrides validate.parameters.
+            CliRun.Result validate = cli.run("validate", "--env", "dev", "--pr", pr, "--param", "BASELINE_ORDERS=2");
             assertEquals(1, validate.exitCode(), validate.toString());
             assertTrue(validate.out().contains("FAIL orders: expect_column_values_to_be_in_set(status) — 1 of 2 values not in"
                     + " [new, paid, shipped]"), validate.out());
