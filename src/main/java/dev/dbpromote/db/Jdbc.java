@@ -51,6 +51,14 @@ public final class Jdbc {
         return DbPromoteException.external("Database error on " + spec.describe() + ": " + firstLine(e.getMessage()), e);
     }
 
+    /**
+     * Whether a server's version string ({@code SELECT VERSION()}, or the driver's product version) is MariaDB's
+     * ({@code 11.4.5-MariaDB}); otherwise it is MySQL. The two differ in regex functions, JSON, and statistics caching.
+     */
+    public static boolean isMariaDb(String version) {
+        return version != null && version.toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+    }
+
     private static String firstLine(String message) {
         return message == null ? "" : message.lines().findFirst().orElse(message);
     }

@@ -1,5 +1,6 @@
 package dev.dbpromote.migrate;
 
+import dev.dbpromote.db.Jdbc;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -9,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Size of a table a migration touched, measured just before it ran.
@@ -58,7 +58,7 @@ public record TableStats(String table, long rows, long dataBytes, long indexByte
      */
     private static void freshStatistics(Connection c) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
-        if (md.getDatabaseMajorVersion() >= 8 && !md.getDatabaseProductVersion().toLowerCase(Locale.ROOT).contains("mariadb")) {
+        if (md.getDatabaseMajorVersion() >= 8 && !Jdbc.isMariaDb(md.getDatabaseProductVersion())) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET SESSION information_schema_stats_expiry = 0");
             }

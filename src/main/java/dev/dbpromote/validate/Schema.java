@@ -1,6 +1,7 @@
 package dev.dbpromote.validate;
 
 import dev.dbpromote.core.DbPromoteException;
+import dev.dbpromote.db.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,7 +88,7 @@ record Schema(Server server, String database, Map<String, Table> tables) {
         try (PreparedStatement ps = c.prepareStatement("SELECT VERSION()"); ResultSet rs = ps.executeQuery()) {
             rs.next();
             String v = rs.getString(1);
-            return new Server(v.toLowerCase(Locale.ROOT).contains("mariadb"), v);
+            return new Server(Jdbc.isMariaDb(v), v);
         }
     }
 
