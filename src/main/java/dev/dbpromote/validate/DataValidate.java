@@ -88,6 +88,6 @@ public final class DataValidate {
 
     private static boolean hasSpaceEscape(Expectation e) {
         return (e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_MATCH_REGEX || e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX)
-                && e.string("regex") != null && PcreWhitespace.mentions(e.string("regex"));
+                && e.string("regex") != null && PcreWhitespace.rewrite(e.string("regex")).isPresent();
     }
 }

@@ -30,11 +30,6 @@ final class PcreWhitespace {
     private PcreWhitespace() {
     }
 
-    /** Whether {@code regex} has a {@code \s} or {@code \S} that {@link #rewrite} would spell out. */
-    static boolean mentions(String regex) {
-        return rewrite(regex).isPresent();
-    }
-
     /**
      * {@code regex} with {@code \s} / {@code \S} written as explicit classes; empty when there is none,
      * or when the pattern has a construct where the rewrite could change the meaning (quoted text
