@@ -245,11 +245,11 @@ class StepsTest extends LibraryTestBase {
         envVars.CHANGE_ID = '42'
         runPipeline("dbEnvDestroy()\ndbPromotionReaper(label: 'dbpromote')")
 
-        assertEquals(['env destroy dev-pr-42', 'env reap'], engineRuns())
+        assertEquals(['env destroy dev-pr-42', 'check', 'env reap'], engineRuns())
         assertTrue(shCalls[0].script.contains('"$DBPROMOTE_BIN" env destroy --config "$DBPROMOTE_ARG_CONFIG" --env "$DBPROMOTE_ARG_ENV" --pr "$DBPROMOTE_ARG_PR"'))
-        assertEquals(['dbpromote'], shCalls[1].nodes)
+        assertEquals(['dbpromote'], shCalls[2].nodes)
         assertEquals(['Reap expired environments'], stages())
-        assertEquals('.dbpromote/junit/env-reap*.xml', mapArgs('junit')[1].testResults)
+        assertEquals([], mapArgs('junit'), 'env destroy and env reap write no JUnit XML, so junit is not called (Jenkins would say "No test report files were found")')
     }
 
     @Test
