@@ -382,15 +382,16 @@ class DbPromotionTest extends LibraryTestBase {
     }
 
     @Test
-    void imageFromANodePropertyOrAGlobalVariable() {
+    void imageFromANodeProperty() {
         mainBuild()
         nodeEnv.DBPROMOTE_IMAGE = 'registry/orders@sha256:node'
         runPipeline('dbPromotion()')
         assertEquals('registry/orders@sha256:node', engineCalls('deploy staging')[0].env.DBPROMOTE_ARG_IMAGE, 'a node property is read on the agent')
         assertTrue(inputs[0].args.message.contains('Image: registry/orders@sha256:node'))
+    }
 
-        setUpLibrary()
-        nodeEnv = [:]
+    @Test
+    void imageFromAGlobalVariable() {
         mainBuild()
         envVars.DBPROMOTE_IMAGE = 'registry/orders@sha256:global'
         runPipeline('dbPromotion()')
@@ -404,6 +405,98 @@ class DbPromotionTest extends LibraryTestBase {
         assertEquals([cron: 'H * * * *'], (calls('properties')[0].args[0] as List)[0].triggers[0])
         assertEquals(['check', 'env reap'], engineRuns())
         assertNull(inputs[0])
+    }
+
+    static final List<String> BLUE_GREEN = ['Approve production', 'Production: Create green', 'Production: Migrate green',
+                                            'Production: Validate green', 'Approve switchover', 'Production: Switchover', 'Production: Deploy']
+
+    void blueGreenProduction() {
+        mainBuild()
+        config.environments.production.database = [strategy: 'blue-green', rds: [instance: 'orders-prod', region: 'us-west-2'],
+                                                   passwordEnv: 'ORDERS_PROD_DB_PASSWORD']
+    }
+
+    @Test
+    void blueGreenProductionMigratesGreenAndSwitchesOverAfterItsOwnGate() {
+        blueGreenProduction()
+        gateAnswers['Promote-production'] = 'rm-bob'
+        gateAnswers['Switchover-production'] = 'rm-carol'
+        runPipeline('dbPromotion()')
+
+        assertEquals(['Check', DESTROY] + DEV + STAGING + BLUE_GREEN, stages())
+        assertEquals(['Check'] + STAGING + BLUE_GREEN, stagesRun())
+        assertEquals(['env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
+                      'env annotate production', 'bluegreen switchover production', 'deploy production'],
+                engineRuns().findAll { it.endsWith('production') })
+        assertTrue(engineCalls('bluegreen create production')[0].script.contains(
+                '"$DBPROMOTE_BIN" bluegreen create --config "$DBPROMOTE_ARG_CONFIG" --env "$DBPROMOTE_ARG_ENV" --output json'))
+        assertEquals(['Promote-staging', 'Promote-production', 'Switchover-production'], inputs.collect { it.args.id })
+        Map switchover = inputs[2]
+        assertEquals('release-managers,alice', switchover.args.submitter)
+        assertEquals([], switchover.nodes, 'no executor is held while the switchover waits')
+        assertEquals(['dbpromote-orders-production'], switchover.locks, 'green stays this build\'s while the switchover waits')
+        assertTrue(switchover.args.message.startsWith('Switch orders production over to green?'), switchover.args.message)
+        assertEquals([10, 11, 20, 21, 25, 26], mapArgs('milestone').collect { it.ordinal })
+        assertEquals(['approvedBy=rm-bob', 'switchoverApprovedBy=rm-carol'], engineCalls('env annotate production').collect { it.env.DBPROMOTE_ARG_SET })
+        assertEquals(secretOf('orders-prod-db'), engineCalls('bluegreen switchover production')[0].env.ORDERS_PROD_DB_PASSWORD)
+        assertTrue(binding.getVariable('currentBuild').description.contains('production switchover approved by rm-carol\n'))
+        assertFalse(engineRuns().contains('bluegreen delete production'))
+        assertEquals('SUCCESS', buildResult())
+    }
+
+    @Test
+    void rejectedSwitchoverDeletesGreenAndAborts() {
+        blueGreenProduction()
+        GateInterrupted rejected = GateInterrupted.rejectedBy('alice')
+        gateAnswers['Switchover-production'] = rejected
+        Throwable thrown = runPipelineExpectingFailure('dbPromotion()')
+
+        assertSame(rejected, thrown)
+        assertEquals('ABORTED', buildResult())
+        assertEquals(['env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
+                      'env annotate production', 'bluegreen delete production'], engineRuns().findAll { it.endsWith('production') })
+        Map delete = engineCalls('bluegreen delete production')[0]
+        assertEquals(['dbpromote-orders-production'], delete.locks, 'green is deleted before the lock is released')
+        assertEquals(['(any)'], delete.nodes)
+        assertEquals(['Production: Switchover', 'Production: Deploy'], stagesSkipped().findAll { it.startsWith('Production') })
+        assertTrue(binding.getVariable('currentBuild').description.contains('production switchover rejected by alice\n'))
+        assertFalse(engineRuns().contains('bluegreen switchover production'))
+    }
+
+    @Test
+    void failedGreenValidationDeletesGreenAndFailsTheBuild() {
+        blueGreenProduction()
+        exitCodes['validate production'] = [1]
+        results['validate production'] = [success: false, warnOnly: false, problem: '1 of 12 expectations failed on orders (green):' +
+                ' orders.total expect_column_values_to_be_between: 3 rows below 0.']
+        Throwable thrown = runPipelineExpectingFailure('dbPromotion()')
+
+        assertTrue(thrown.message.startsWith('dataValidate: dbpromote validate production found problems (exit 1): 1 of 12 expectations failed'),
+                thrown.message)
+        assertEquals('FAILURE', buildResult())
+        assertEquals(['env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
+                      'bluegreen delete production'], engineRuns().findAll { it.endsWith('production') })
+        assertEquals([], inputs.findAll { it.args.id == 'Switchover-production' }, 'no switchover gate after a failed validation')
+        assertEquals(['Approve switchover', 'Production: Switchover', 'Production: Deploy'], stagesSkipped().findAll { it in BLUE_GREEN })
+        assertTrue(echoed().any { it.contains('Production: Validate green did not complete; running bluegreen-delete for production') })
+    }
+
+    @Test
+    void failedGreenMigrationDeletesGreen() {
+        blueGreenProduction()
+        exitCodes['migrate production'] = [1]
+        runPipelineExpectingFailure('dbPromotion()')
+        assertEquals(['bluegreen create production', 'migrate production', 'bluegreen delete production'],
+                engineRuns().findAll { it.endsWith('production') && !it.startsWith('env') })
+    }
+
+    @Test
+    void aFailedCreateDeletesNothing() {
+        blueGreenProduction()
+        exitCodes['bluegreen create production'] = [2]
+        runPipelineExpectingFailure('dbPromotion()')
+        assertEquals(['bluegreen create production'], engineRuns().findAll { it.endsWith('production') && !it.startsWith('env') },
+                'a refused create may have met another build\'s green: it is never deleted')
     }
 
     List<String> echoed() {
