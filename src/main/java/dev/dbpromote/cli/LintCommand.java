@@ -1,7 +1,6 @@
 package dev.dbpromote.cli;
 
 import dev.dbpromote.config.Config;
-import dev.dbpromote.core.Json;
 import dev.dbpromote.migrate.MigrateReports;
 import dev.dbpromote.migrate.MigrationSet;
 import dev.dbpromote.migrate.Migrations;
@@ -42,7 +41,7 @@ final class LintCommand implements Callable<Integer> {
                 report.filesChecked(), report.statementsChecked(), report.count(Severity.ERROR),
                 report.count(Severity.ERROR) - report.blocking().size(), report.count(Severity.WARNING));
         if (options.json()) {
-            context.out().println(Json.write(Map.of("success", report.blocking().isEmpty(), "report", report)));
+            context.json(Map.of("success", report.blocking().isEmpty(), "report", report), Problems.lint(report));
         } else {
             context.out().println(summary);
             context.out().println("reports: " + files.get(0) + ", " + files.get(1));

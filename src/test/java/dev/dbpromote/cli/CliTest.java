@@ -63,5 +63,9 @@ class CliTest {
         CliRun.Result r = CliRun.in(dir).run("check", "--output", "json");
         assertEquals(2, r.exitCode());
         assertTrue(r.out().contains("\"success\" : false") && r.out().contains("\"exitCode\" : 2"), r.out());
+        assertTrue(r.out().contains("\"problem\" : \"Config file ") || r.out().contains("\"problem\" : "), r.out());
+        assertTrue(r.err().startsWith("error: "), r.err());
+        String problem = r.out().replaceAll("(?s).*\"problem\" : \"([^\"]*)\".*", "$1");
+        assertTrue(r.err().contains(problem), "every command's failure carries its stderr text as 'problem': " + r.out());
     }
 }
