@@ -131,6 +131,10 @@ void handleExit(String step, String label, int status, int attempts, Map result,
     // The engine's text ends a sentence already more often than not; never "applied.."
     String said = detail ? ": ${detail.replaceAll(/[.!?]\s*$/, '')}" : ''
     if (status == 0) {
+        // The engine exits 0 for a warn-only environment's failed validation (environments.<env>.warnOnly); still UNSTABLE.
+        if (warnOnly && result.success == false) {
+            unstable("${step}: ${label} found problems${said}. This environment is warn-only, so the build is UNSTABLE, not failed; see the report.")
+        }
         return
     }
     if (status == 1 && warnOnly) {

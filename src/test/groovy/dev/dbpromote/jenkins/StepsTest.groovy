@@ -163,6 +163,16 @@ class StepsTest extends LibraryTestBase {
     }
 
     @Test
+    void aWarnOnlyEnvironmentsFailedValidationIsUnstableAtExitZero() {
+        results['validate'] = [success: false, warnOnly: true, problem: '1 of 2 expectations failed on orders (warn-only):\n  orders.total: ...']
+        runPipeline("dataValidate(env: 'staging', pr: null)")
+
+        assertEquals('UNSTABLE', buildResult())
+        assertEquals('dataValidate: dbpromote validate staging found problems: 1 of 2 expectations failed on orders (warn-only):\n  orders.total: ...' +
+                ' This environment is warn-only, so the build is UNSTABLE, not failed; see the report.', calls('unstable')[0].args[0].toString())
+    }
+
+    @Test
     void theEnginesResultCanSayWarnOnly() {
         exitCodes['validate'] = [1]
         results['validate'] = [success: false, warnOnly: true, summary: '2 of 40 expectations failed']
