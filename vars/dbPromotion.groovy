@@ -157,8 +157,13 @@ void approve(Map s, Map a, Map plan, Map state) {
     Object answer = null
     try {
         runStage(state, s.name as String) {
+            String summary = gateSummary(s, a, plan, state)
+            if (summary) {
+                echo "dbPromotion: ${s.name}:\n${summary}"
+                currentBuild.description = ((currentBuild.description ?: '') + "${s.name}:\n${summary}\n").toString()
+            }
             milestone(ordinal: gate.milestone as int, label: "${gate.id}: waiting")
-            Map request = [id: gate.id, message: gateMessage(plan, s, state.image as String), ok: okLabel(s), submitterParameter: 'approver']
+            Map request = [id: gate.id, message: gateMessage(plan, s, state.image as String, summary), ok: okLabel(s), submitterParameter: 'approver']
             if (approvers) {
                 request.submitter = approvers.join(',')
                 echo "dbPromotion: ${gateRule(approvers)}" + (env.BUILD_URL ? " Approve or abort at ${env.BUILD_URL}input/" : '')
@@ -191,7 +196,32 @@ void approve(Map s, Map a, Map plan, Map state) {
     String approver = (answer instanceof Map ? answer.approver : answer) ?: 'unknown'
     echo "dbPromotion: ${gate.kind == 'switchover' ? "switchover of ${target}" : "promotion to ${target}"} approved by ${approver}"
     currentBuild.description = ((currentBuild.description ?: '') + "${what} approved by ${approver}\n").toString()
+    state.lastApprover = approver
     state.approvals[target] = [attribute: gate.kind == 'switchover' ? 'switchoverApprovedBy' : 'approvedBy', user: approver]
+}
+
+/**
+ * What the gate into an environment shows, from the engine (`dbpromote gate-summary`): the migrations pending there
+ * with their lint findings, the rehearsal and validation of the PR's clone, the image, the previous approver, links.
+ * Computed on an agent (it reads the target database), which is released before the gate waits. Informational: when
+ * it cannot be made, the gate says so and still asks.
+ */
+String gateSummary(Map s, Map a, Map plan, Map state) {
+    if (s.gate.kind != 'promote') {
+        return "Green was migrated and validated in this build (stages ${s.environment.capitalize()}: Migrate green, Validate green)."
+    }
+    String text = null
+    try {
+        onAgent(a.label) {
+            checkout scm
+            text = dbpromoteEngine.run(step: 'dbPromotion', command: ['gate-summary'], args: envArgs(a, plan, s.environment as String),
+                    options: [env: s.environment, pr: plan.pr, image: state.image, 'previous-approver': state.lastApprover, 'build-url': env.BUILD_URL],
+                    envKey: s.environment as String, publish: false).result.text
+        }
+    } catch (err) {
+        echo "dbPromotion: the summary for ${s.name} could not be made (${err.message}); the gate shows the image only."
+    }
+    return text
 }
 
 /** The approver goes to the environment's record as soon as its work starts (on an agent, inside the lock). */
@@ -341,11 +371,12 @@ String gateRule(List approvers) {
     return "only ${approvers.join(', ')} may approve; anyone who can cancel builds can abort."
 }
 
+/** The gate's question, the engine's summary (10-15 lines), and who may approve. */
 @NonCPS
-String gateMessage(Map plan, Map s, String image) {
+String gateMessage(Map plan, Map s, String image, String summary) {
     String question = s.gate.kind == 'switchover' ? "Switch ${plan.app} ${s.environment} over to green?" : "Promote ${plan.app} to ${s.environment}?"
     List approvers = (s.gate.approvers ?: []) as List
-    return question + (image ? " Image: ${image}" : '') + (approvers ? "\n${gateRule(approvers).capitalize()}" : '')
+    return question + (image ? " Image: ${image}" : '') + (summary ? "\n${summary}" : '') + (approvers ? "\n${gateRule(approvers).capitalize()}" : '')
 }
 
 /** Who rejected a gate: Jenkins' FlowInterruptedException carries a Rejection cause with the user; null otherwise. */

@@ -80,8 +80,9 @@ class DbPromotionTest extends LibraryTestBase {
         assertEquals(['Check'] + STAGING + PRODUCTION, stagesRun())
         assertEquals([DESTROY] + DEV, stagesSkipped())
         assertEquals(['check', 'lint', 'plan',
-                      'env annotate staging', 'snapshot staging', 'migrate staging', 'deploy staging', 'validate staging',
-                      'env annotate production', 'snapshot production', 'migrate production', 'deploy production', 'validate production'],
+                      'gate-summary staging', 'env annotate staging', 'snapshot staging', 'migrate staging', 'deploy staging', 'validate staging',
+                      'gate-summary production', 'env annotate production', 'snapshot production', 'migrate production', 'deploy production',
+                      'validate production'],
                 engineRuns())
         assertEquals(2, inputs.size())
         Map staging = inputs[0].args as Map
@@ -93,6 +94,43 @@ class DbPromotionTest extends LibraryTestBase {
         assertEquals('release-managers,alice', inputs[1].args.submitter)
         assertEquals('Promote-production', inputs[1].args.id)
         assertEquals('registry/orders@sha256:abc', engineCalls('deploy production')[0].env.DBPROMOTE_ARG_IMAGE)
+        assertEquals('SUCCESS', buildResult())
+    }
+
+    @Test
+    void theGateShowsTheEnginesSummaryOfWhatIsBeingApproved() {
+        mainBuild()
+        envVars.BUILD_URL = 'https://ci/job/orders/main/12/'
+        envVars.DBPROMOTE_IMAGE = 'registry/orders@sha256:abc'
+        gateAnswers['Promote-staging'] = 'ann'
+        String summary = 'Migrations to run on production (1): V8__orders_index.sql\n  lint warning V8__orders_index.sql:1 table-copy-alter\n' +
+                'Image: registry/orders@sha256:abc\nPrevious gate approved by ann'
+        results['gate-summary production'] = [success: true, text: summary]
+        runPipeline('dbPromotion()')
+
+        Map call = engineCalls('gate-summary production')[0]
+        assertTrue(call.script.contains('"$DBPROMOTE_BIN" gate-summary --config "$DBPROMOTE_ARG_CONFIG" --env "$DBPROMOTE_ARG_ENV"' +
+                ' --image "$DBPROMOTE_ARG_IMAGE" --previous-approver "$DBPROMOTE_ARG_PREVIOUS_APPROVER" --build-url "$DBPROMOTE_ARG_BUILD_URL"'), call.script)
+        assertEquals('ann', call.env.DBPROMOTE_ARG_PREVIOUS_APPROVER)
+        assertEquals('https://ci/job/orders/main/12/', call.env.DBPROMOTE_ARG_BUILD_URL)
+        assertEquals(secretOf('orders-prod-db'), call.env.ORDERS_PROD_DB_PASSWORD, 'it reads the target database with its credentials')
+        assertEquals(['(any)'], call.nodes)
+        assertEquals([], inputs[1].nodes, 'the agent is released before the gate waits')
+        assertEquals('Promote orders to production? Image: registry/orders@sha256:abc\n' + summary +
+                '\nOnly release-managers, alice may approve; anyone who can cancel builds can abort.', inputs[1].args.message)
+        assertTrue(binding.getVariable('currentBuild').description.contains('Approve production:\n' + summary + '\n'))
+        assertTrue(echoed().contains('dbPromotion: only release-managers, alice may approve; anyone who can cancel builds can abort.' +
+                ' Approve or abort at https://ci/job/orders/main/12/input/'), echoed().toString())
+    }
+
+    @Test
+    void aGateSummaryThatCannotBeMadeStillAsks() {
+        mainBuild()
+        exitCodes['gate-summary staging'] = [2]
+        runPipeline('dbPromotion()')
+
+        assertEquals(['Promote-staging', 'Promote-production'], inputs.collect { it.args.id })
+        assertTrue(echoed().any { it.startsWith('dbPromotion: the summary for Approve staging could not be made (') }, echoed().toString())
         assertEquals('SUCCESS', buildResult())
     }
 
@@ -148,7 +186,7 @@ class DbPromotionTest extends LibraryTestBase {
         Throwable thrown = runPipelineExpectingFailure('dbPromotion()')
         assertSame(rejected, thrown)
         assertEquals('ABORTED', buildResult())
-        assertTrue(engineRuns().findAll { it.endsWith('production') } == ['env annotate production'], engineRuns().toString())
+        assertEquals(['gate-summary production', 'env annotate production'], engineRuns().findAll { it.endsWith('production') })
         assertEquals('rejectedBy=bob', engineCalls('env annotate production')[0].env.DBPROMOTE_ARG_SET, 'who rejected is in the record')
         assertTrue(engineRuns().contains('validate staging'))
         assertEquals(PRODUCTION - 'Approve production', stagesSkipped().findAll { it.startsWith('Production') })
@@ -177,7 +215,7 @@ class DbPromotionTest extends LibraryTestBase {
 
         assertEquals([9000], inputs[0].timeouts)
         assertEquals('ABORTED', buildResult())
-        assertEquals(['check', 'lint', 'plan'], engineRuns())
+        assertEquals(['check', 'lint', 'plan', 'gate-summary staging'], engineRuns())
         assertEquals(STAGING.drop(1) + PRODUCTION, stagesSkipped().findAll { !it.startsWith('Dev') })
         assertTrue(echoed().any { it.contains('stopped at gate Promote-staging (timed out after 2h30m') }, echoed().toString())
     }
@@ -224,7 +262,7 @@ class DbPromotionTest extends LibraryTestBase {
         gateAnswers['Promote-staging'] = new GateInterrupted('Rejected by ann')
         runPipelineExpectingFailure('dbPromotion()')
 
-        assertEquals(['check', 'lint', 'plan', 'env destroy dev-pr-41'], engineRuns())
+        assertEquals(['check', 'lint', 'plan', 'env destroy dev-pr-41', 'gate-summary staging'], engineRuns())
         Map destroy = engineCalls('env destroy dev-pr-41')[0]
         assertEquals(['dbpromote-orders-dev-pr-41'], destroy.locks)
         assertTrue(stagesRun().contains(DESTROY))
@@ -425,7 +463,7 @@ class DbPromotionTest extends LibraryTestBase {
 
         assertEquals(['Check', DESTROY] + DEV + STAGING + BLUE_GREEN, stages())
         assertEquals(['Check'] + STAGING + BLUE_GREEN, stagesRun())
-        assertEquals(['env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
+        assertEquals(['gate-summary production', 'env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
                       'env annotate production', 'bluegreen switchover production', 'deploy production'],
                 engineRuns().findAll { it.endsWith('production') })
         assertTrue(engineCalls('bluegreen create production')[0].script.contains(
@@ -453,7 +491,7 @@ class DbPromotionTest extends LibraryTestBase {
 
         assertSame(rejected, thrown)
         assertEquals('ABORTED', buildResult())
-        assertEquals(['env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
+        assertEquals(['gate-summary production', 'env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
                       'env annotate production', 'bluegreen delete production'], engineRuns().findAll { it.endsWith('production') })
         Map delete = engineCalls('bluegreen delete production')[0]
         assertEquals(['dbpromote-orders-production'], delete.locks, 'green is deleted before the lock is released')
@@ -474,7 +512,7 @@ class DbPromotionTest extends LibraryTestBase {
         assertTrue(thrown.message.startsWith('dataValidate: dbpromote validate production found problems (exit 1): 1 of 12 expectations failed'),
                 thrown.message)
         assertEquals('FAILURE', buildResult())
-        assertEquals(['env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
+        assertEquals(['gate-summary production', 'env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
                       'bluegreen delete production'], engineRuns().findAll { it.endsWith('production') })
         assertEquals([], inputs.findAll { it.args.id == 'Switchover-production' }, 'no switchover gate after a failed validation')
         assertEquals(['Approve switchover', 'Production: Switchover', 'Production: Deploy'], stagesSkipped().findAll { it in BLUE_GREEN })
@@ -487,7 +525,7 @@ class DbPromotionTest extends LibraryTestBase {
         exitCodes['migrate production'] = [1]
         runPipelineExpectingFailure('dbPromotion()')
         assertEquals(['bluegreen create production', 'migrate production', 'bluegreen delete production'],
-                engineRuns().findAll { it.endsWith('production') && !it.startsWith('env') })
+                engineRuns().findAll { it.endsWith('production') && !it.startsWith('env') && !it.startsWith('gate') })
     }
 
     @Test
@@ -495,7 +533,7 @@ class DbPromotionTest extends LibraryTestBase {
         blueGreenProduction()
         exitCodes['bluegreen create production'] = [2]
         runPipelineExpectingFailure('dbPromotion()')
-        assertEquals(['bluegreen create production'], engineRuns().findAll { it.endsWith('production') && !it.startsWith('env') },
+        assertEquals(['bluegreen create production'], engineRuns().findAll { it.endsWith('production') && !it.startsWith('env') && !it.startsWith('gate') },
                 'a refused create may have met another build\'s green: it is never deleted')
     }
 
