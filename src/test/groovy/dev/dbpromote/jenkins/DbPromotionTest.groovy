@@ -131,7 +131,8 @@ class DbPromotionTest extends LibraryTestBase {
 
         assertEquals(['Promote-staging', 'Promote-production'], inputs.collect { it.args.id })
         assertTrue(echoed().any { it.startsWith('dbPromotion: the summary for Approve staging could not be made (') }, echoed().toString())
-        assertEquals('SUCCESS', buildResult())
+        assertTrue(engineRuns().contains('validate production'))
+        // (The test double of `error` marks the build FAILURE when called; Jenkins' does not once the error is caught.)
     }
 
     @Test
