@@ -82,6 +82,10 @@ void runLocked(List stages, Map a, Map plan, Map state) {
             }
             continue
         }
+        if (!segment.any { it.run }) {
+            skipStages(state, segment)
+            continue
+        }
         timeout(time: plan.timeoutSeconds, unit: 'SECONDS') {
             onAgent(a.label) {
                 checkout scm
