@@ -82,7 +82,7 @@ void runLocked(List stages, Map a, Map plan, Map state) {
             }
             continue
         }
-        if (!segment.any { it.run }) {
+        if (!anyRuns(segment)) {
             skipStages(state, segment)
             continue
         }
@@ -329,6 +329,11 @@ List stageGroups(List stages) {
         }
     }
     return groups
+}
+
+@NonCPS
+boolean anyRuns(List stages) {
+    return stages.any { it.run }
 }
 
 /** A group's stages cut at gates: [[work, work], [gate], [work]]. */
