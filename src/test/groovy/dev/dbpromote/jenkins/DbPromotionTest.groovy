@@ -444,6 +444,10 @@ class DbPromotionTest extends LibraryTestBase {
         assertEquals([cron: 'H * * * *'], (calls('properties')[0].args[0] as List)[0].triggers[0])
         assertEquals(['check', 'env reap'], engineRuns())
         assertNull(inputs[0])
+        Map reap = engineCalls('env reap')[0]
+        assertEquals(secretOf('orders-prod-readonly'), reap.env.ORDERS_DB_PASSWORD, 'the per-PR environments\' credentials from dbpromote.yaml')
+        assertEquals('/tmp/secretFiles/kube-dev', reap.env.KUBECONFIG)
+        assertFalse(reap.env.containsKey('ORDERS_PROD_DB_PASSWORD'), 'never production\'s')
     }
 
     static final List<String> BLUE_GREEN = ['Approve production', 'Production: Create green', 'Production: Migrate green',
