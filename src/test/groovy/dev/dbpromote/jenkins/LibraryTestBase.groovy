@@ -243,7 +243,7 @@ abstract class LibraryTestBase extends BasePipelineTestCPS {
     }
 
     static String engineCommand(String script) {
-        def m = script =~ '"\\$DBPROMOTE_BIN" ([a-z ]+?) --config'
+        def m = script =~ '"\\$DBPROMOTE_BIN" ([a-z -]+?) --config'
         return m.find() ? m.group(1) : null
     }
 

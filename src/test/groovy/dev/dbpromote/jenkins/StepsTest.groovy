@@ -133,7 +133,7 @@ class StepsTest extends LibraryTestBase {
 
         assertEquals(1, shCalls.size(), 'exit 2 is never retried')
         assertEquals("rdsClone: dbpromote clone qa-pr-42 rejected its input or config (exit 2): Environment 'qa' is not defined in dbpromote.yaml." +
-                " Defined environments: [dev].. Nothing was changed; fix the argument or dbpromote.yaml and re-run.", thrown.message)
+                " Defined environments: [dev]. Nothing was changed; fix the argument or dbpromote.yaml and re-run.", thrown.message)
         assertEquals('FAILURE', buildResult())
     }
 
