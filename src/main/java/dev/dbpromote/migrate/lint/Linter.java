@@ -367,9 +367,7 @@ public final class Linter {
             String detail = column + " " + from + " -> " + to + " (" + why + ")";
             String state = dataState(t);
             if (state != null) {
-                if (!state.isEmpty()) {
-                    hits.add(new Hit(Rule.NARROWING_TYPE, Severity.INFO, detail, state));
-                }
+                hits.add(new Hit(Rule.NARROWING_TYPE, Severity.INFO, detail, state.isEmpty() ? newNote(t) : state));
                 return;
             }
             String note = "";
