@@ -60,6 +60,10 @@ class LintCliTest {
         assertTrue(r.out().contains("V2__cleanup.sql:2: allowed drop-column: customers.legacy"), r.out());
         assertFalse(r.out().contains("error drop-column"), "an allowed finding is not printed as an error: " + r.out());
         assertFalse(r.err().contains("narrowing-type"), "findings are the result, not progress: " + r.err());
+
+        CliRun.Result unknownEnv = cli.run("lint", "--env", "qa");
+        assertEquals(2, unknownEnv.exitCode(), unknownEnv.toString());
+        assertTrue(unknownEnv.err().contains("qa"), unknownEnv.err());
     }
 
     @EachServer

@@ -180,4 +180,21 @@ class LinterTest {
         assertEquals(List.of(), found(r), "V1's DROP is not reported, and V1 taught that a is NOT NULL already");
         assertEquals(1, r.filesChecked());
     }
+
+    @Test
+    void mysqlSyntaxTheOldParserMissed() {
+        String create = "CREATE TABLE t (id INT PRIMARY KEY, s ENUM('a','b') NOT NULL, name VARCHAR(50));";
+        assertEquals(List.of("error not-null-without-default", "error not-null-without-default"), found(lintFiles("V1__a.sql", create,
+                "V2__b.sql", "ALTER TABLE t ADD COLUMN (x INT NOT NULL, y INT NOT NULL), ADD IF NOT EXISTS z INT NULL;")),
+                "every column of ADD (…) is checked; IF NOT EXISTS is not a column name");
+        assertTrue(found(lintFiles("V1__a.sql", create, "V2__b.sql", "ALTER TABLE t MODIFY s ENUM('a','b','c') NOT NULL;"))
+                .contains("warning table-copy-alter"), "other ENUM values are another type");
+        assertEquals(List.of(), found(lintFiles("V1__a.sql", create, "V2__b.sql", "ALTER TABLE t MODIFY s ENUM('a','b') NOT NULL;")));
+        assertTrue(found(lintFiles("V1__a.sql", create, "V2__b.sql", "ALTER TABLE t MODIFY name VARCHAR(50) CHARACTER SET utf8mb4;"))
+                .contains("warning table-copy-alter"), "a character set change copies the table");
+        assertEquals(List.of("warning unique-index-existing-table"), found(lintFiles("V1__a.sql", create, "V2__b.sql",
+                "ALTER TABLE `t` ADD UNIQUE ux_name (`name`);")));
+        assertEquals(List.of("warning unique-index-existing-table"), found(lintFiles("V1__a.sql", create, "V2__b.sql",
+                "ALTER TABLE t ADD CONSTRAINT uq_name UNIQUE (name);")));
+    }
 }

@@ -96,7 +96,7 @@ final class Ddl {
      * @param notNull declared NOT NULL (or part of a column-level PRIMARY KEY)
      */
     record Column(String name, SqlType type, boolean notNull, boolean hasDefault, boolean autoIncrement, boolean generated,
-            boolean primaryKey) {
+            boolean primaryKey, boolean charset) {
     }
 
     private Ddl() {
@@ -189,7 +189,7 @@ final class Ddl {
             List<Clause> clauses = new ArrayList<>();
             for (List<Token> item : c.restSplitByComma()) {
                 try {
-                    clauses.add(clause(new Cursor(item)));
+                    clauses.addAll(clause(new Cursor(item)));
                 } catch (RuntimeException e) {
                     clauses.add(new Unreadable(Token.text(item)));
                 }
@@ -263,9 +263,12 @@ final class Ddl {
         };
     }
 
-    private static Clause clause(Cursor c) {
+    private static List<Clause> clause(Cursor c) {
         if (c.accept("ADD")) {
             if (c.accept("COLUMN")) {
+                return addColumns(c);
+            }
+            if (c.peekSymbol("(")) {
                 return addColumns(c);
             }
             if (c.peek() != null && !c.peek().quoted() && isIndexKeyword(c.peek())) {
@@ -274,12 +277,16 @@ final class Ddl {
                     c.name();
                 }
                 if (c.accept("PRIMARY")) {
-                    return new AddPrimaryKey();
+                    return List.of(new AddPrimaryKey());
                 }
-                return new AddIndex(c.accept("UNIQUE"));
+                return List.of(new AddIndex(c.accept("UNIQUE")));
             }
             return addColumns(c);
         }
+        return List.of(otherClause(c));
+    }
+
+    private static Clause otherClause(Cursor c) {
         if (c.accept("DROP")) {
             if (c.accept("PRIMARY")) {
                 return new DropPrimaryKey();
@@ -346,16 +353,23 @@ final class Ddl {
         return new OtherClause();
     }
 
-    /** {@code ADD [COLUMN] c type …} or {@code ADD [COLUMN] (c1 type, c2 type)}: lint reports the first column. */
-    private static Clause addColumns(Cursor c) {
+    /** {@code ADD [COLUMN] [IF NOT EXISTS] c type …} or {@code ADD [COLUMN] (c1 type, c2 type)}. */
+    private static List<Clause> addColumns(Cursor c) {
+        if (c.accept("IF")) {
+            c.expect("NOT");
+            c.expect("EXISTS");
+        }
         if (c.peekSymbol("(")) {
-            List<List<Token>> defs = Cursor.splitByComma(c.parenthesized());
-            return new AddColumn(column(new Cursor(defs.get(0))), false);
+            List<Clause> out = new ArrayList<>();
+            for (List<Token> def : Cursor.splitByComma(c.parenthesized())) {
+                out.add(new AddColumn(column(new Cursor(def)), false));
+            }
+            return out;
         }
         Column col = column(c);
         List<Token> rest = c.rest();
         boolean positioned = rest.stream().anyMatch(k -> k.is("AFTER") || k.is("FIRST"));
-        return new AddColumn(col, positioned);
+        return List.of(new AddColumn(col, positioned));
     }
 
     private static Column column(Cursor c) {
@@ -366,6 +380,7 @@ final class Ddl {
         boolean autoIncrement = false;
         boolean generated = false;
         boolean pk = false;
+        boolean charset = false;
         List<Token> rest = c.restKeepingPosition();
         for (int i = 0, depth = 0; i < rest.size(); i++) {
             Token k = rest.get(i);
@@ -376,6 +391,7 @@ final class Ddl {
                     case "AUTO_INCREMENT", "SERIAL" -> autoIncrement = true;
                     case "GENERATED", "AS" -> generated = true;
                     case "PRIMARY" -> pk = true;
+                    case "CHARACTER", "CHARSET", "COLLATE" -> charset = true;
                     case "COMMENT", "AFTER" -> i++; // skip the string / column name after it
                     default -> {
                     }
@@ -383,7 +399,7 @@ final class Ddl {
             }
             depth += k.depthChange();
         }
-        return new Column(name, type, notNull || pk, hasDefault, autoIncrement, generated, pk);
+        return new Column(name, type, notNull || pk, hasDefault, autoIncrement, generated, pk, charset);
     }
 
     /** Tokens of one statement with a read position. */

@@ -317,10 +317,12 @@ public final class Linter {
             if (!key(m.oldName()).equals(key(c.name()))) {
                 breaking(hits, Rule.RENAME_COLUMN, t, column + " -> " + c.name());
             }
-            boolean typeChanged = before == null || before.type() == null || !before.type().equals(c.type());
+            // A character set or collation given may differ from the column's (lint does not track them): a copy too.
+            boolean typeChanged = before == null || before.type() == null || !before.type().equals(c.type()) || c.charset();
             if (typeChanged) {
                 blocking(hits, Rule.TABLE_COPY_ALTER, t, "MODIFY/CHANGE COLUMN " + column + (before == null || before.type() == null
-                        ? " to " + c.type() + " (a type change copies the table)" : " from " + before.type() + " to " + c.type()));
+                        ? " to " + c.type() + " (a type change copies the table)" : " from " + before.type() + " to " + c.type()
+                        + (before.type().equals(c.type()) ? " with a character set or collation" : "")));
                 replication(hits, t, "MODIFY/CHANGE COLUMN " + column);
             } else if (c.autoIncrement() && !before.autoIncrement()) {
                 blocking(hits, Rule.TABLE_COPY_ALTER, t, "AUTO_INCREMENT added to " + column + " (MySQL copies the table)");

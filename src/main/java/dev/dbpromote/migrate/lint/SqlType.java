@@ -48,6 +48,10 @@ public record SqlType(String base, List<Long> args, boolean unsigned) {
         }
         base = SYNONYMS.getOrDefault(base, base);
         List<Long> args = new ArrayList<>();
+        if ((base.equals("ENUM") || base.equals("SET")) && c.peekSymbol("(")) {
+            // The values are the type: ENUM('a','b') and ENUM('a','b','c') differ.
+            return new SqlType(base + "(" + Ddl.Token.text(c.parenthesized()).replace(" , ", ",") + ")", List.of(), false);
+        }
         if (c.peekSymbol("(")) {
             for (List<Ddl.Token> arg : Ddl.Cursor.splitByComma(c.parenthesized())) {
                 if (arg.size() == 1 && arg.get(0).kind() == Ddl.Token.Kind.NUMBER) {
