@@ -113,5 +113,9 @@ class LintAgainstDatabaseTest {
         assertTrue(notNull.message().startsWith("t.b"), notNull.message());
         assertTrue(notNull.message().contains("0 of 1 row(s)"), notNull.message());
         assertTrue(r.findings().stream().noneMatch(f -> f.rule().equals("table-copy-alter")), "same type: no copy " + r.findings());
+
+        LintReport renamed = lint(db, "RENAME TABLE t TO t2;\nALTER TABLE t2 DROP COLUMN b;\n");
+        LintFinding drop = only(renamed, "drop-column");
+        assertTrue(drop.blocking() && drop.message().contains("t2 has 1 row(s)"), "a renamed table keeps its rows: " + drop.message());
     }
 }

@@ -129,6 +129,8 @@ public final class Linter {
         Map<String, Col> columns;
         /** index of the file that created it in this run, or -1 */
         int createdIn = -1;
+        /** its name in the target database (before renames in this run), or null when it is not there */
+        String inTarget;
 
         Table(String name, Map<String, Col> columns) {
             this.name = name;
@@ -166,7 +168,9 @@ public final class Linter {
                 }
                 Map<String, Col> cols = new LinkedHashMap<>();
                 facts.columns().forEach((c, f) -> cols.put(c, new Col(f.name(), f.type(), f.nullable(), f.autoIncrement())));
-                return new Table(facts.name(), cols);
+                Table t = new Table(facts.name(), cols);
+                t.inTarget = facts.name();
+                return t;
             });
         }
 
@@ -228,6 +232,7 @@ public final class Linter {
             tables.remove(key(t.name));
             Table moved = new Table(to, t.columns);
             moved.createdIn = t.createdIn;
+            moved.inTarget = t.inTarget;
             tables.put(key(to), moved);
         }
 
@@ -358,8 +363,8 @@ public final class Linter {
                 return;
             }
             if (target != null && isInTarget(t)) {
-                long nulls = target.nullRows(t.name, column);
-                note = " (" + (nulls < 0 ? "NULL count unknown" : nulls + " of " + target.rowsText(t.name) + " hold NULL") + " on "
+                long nulls = target.nullRows(t.inTarget, column);
+                note = " (" + (nulls < 0 ? "NULL count unknown" : nulls + " of " + target.rowsText(t.inTarget) + " hold NULL") + " on "
                         + target.describe() + ")";
             }
             hits.add(new Hit(Rule.NOT_NULL_EXISTING, Rule.NOT_NULL_EXISTING.severity(), what, note));
@@ -375,8 +380,8 @@ public final class Linter {
             String note = "";
             if (target != null && isInTarget(t)) {
                 String col = column.substring(column.indexOf('.') + 1);
-                long misfits = target.rowsNotFitting(t.name, col, from, to);
-                note = " (" + (misfits < 0 ? "lint cannot count the rows that would not fit" : misfits + " of " + target.rowsText(t.name)
+                long misfits = target.rowsNotFitting(t.inTarget, col, from, to);
+                note = " (" + (misfits < 0 ? "lint cannot count the rows that would not fit" : misfits + " of " + target.rowsText(t.inTarget)
                         + " would not fit") + " on " + target.describe() + ")";
             }
             hits.add(new Hit(Rule.NARROWING_TYPE, Rule.NARROWING_TYPE.severity(), detail, note));
@@ -432,11 +437,11 @@ public final class Linter {
             if (!isInTarget(t)) {
                 return " (" + t.name + " does not exist on " + target.describe() + ")";
             }
-            return target.rows(t.name) == 0 ? " (" + t.name + " is empty on " + target.describe() + ")" : null;
+            return target.rows(t.inTarget) == 0 ? " (" + t.name + " is empty on " + target.describe() + ")" : null;
         }
 
         private boolean isInTarget(Table t) {
-            return t.createdIn == -1 && target.table(t.name) != null;
+            return t.createdIn == -1 && t.inTarget != null;
         }
 
         private String newNote(Table t) {
@@ -445,7 +450,7 @@ public final class Linter {
         }
 
         private String rowsNote(Table t) {
-            return target != null && isInTarget(t) ? " (" + t.name + " has " + target.rowsText(t.name) + " on " + target.describe() + ")" : "";
+            return target != null && isInTarget(t) ? " (" + t.name + " has " + target.rowsText(t.inTarget) + " on " + target.describe() + ")" : "";
         }
 
         /** For table DDL the reader could not follow: the old keyword checks, and a warning saying so. */
