@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
         description = {"Deploy the service build next to the environment's database: render the manifests, apply them",
                 "(server-side apply), wait for the rollout like 'kubectl rollout status', undo it on failure.",
                 "With --dry-run and no cluster access: render to .dbpromote/deploy/<env>/ and print a summary.",
-                "Exit 1: the rollout failed (rolled back, or left for inspection on a first deploy)."})
+                "On failure only what this deploy changed is undone: a workload whose pod template it changed goes back",
+                "to the template it had before; one it did not change, or a first deploy, is left for inspection.",
+                "Exit 1: the rollout failed (or the server refused an object after others were applied).",
+                "Without a deploy: section in dbpromote.yaml: exit 0, 'not deployed by dbpromote', nothing written."})
 final class DeployCommand implements Callable<Integer> {
 
     private final CliContext context;
@@ -51,6 +54,12 @@ final class DeployCommand implements Callable<Integer> {
     public Integer call() {
         Config config = context.loadConfig(options);
         String env = options.requireEnv();
+        if (K8sDeploy.disabledReason(config).isPresent()) {
+            // Exit 0 and no record, report or cluster call: the pipeline draws the Deploy stages as skipped.
+            print(new K8sDeploy(config, context.environment(), context.progress(), () -> null, null)
+                    .run(new DeployRequest(env, options.pr(), image, options.dryRun(), forceConflicts, null)));
+            return ExitCode.OK;
+        }
         Duration wait = null;
         if (timeout != null) {
             try {
@@ -94,16 +103,23 @@ final class DeployCommand implements Callable<Integer> {
             context.out().println(Json.write(r));
             return;
         }
+        if (r.outcome().equals("not-deployed")) {
+            context.out().println("deploy " + r.envKey() + ": not-deployed — " + K8sDeploy.NOT_DEPLOYED);
+            return;
+        }
         context.out().println("deploy " + r.envKey() + ": " + r.outcome() + (r.success() ? "" : " (FAILED)")
                 + " — namespace " + r.namespace() + (r.context() == null ? "" : ", context " + r.context()));
-        context.out().println("  image " + r.image());
+        context.out().println("  image " + (r.image() == null ? "(none: no manifest uses ${IMAGE})" : r.image())
+                + (r.runningImage() != null && !r.runningImage().equals(r.image()) ? "; running now: " + r.runningImage() : ""));
         context.out().println(String.format("  %-14s %-28s %-20s %s", "KIND", "NAME", "NAMESPACE", "IMAGES"));
         r.objects().forEach(o -> context.out().println("  " + o));
         if (!r.applied().isEmpty()) {
             context.out().println("  " + (r.outcome().equals("dry-run") ? "checked by server-side dry run: " : "applied: ")
                     + String.join(", ", r.applied()));
         }
-        r.rollouts().forEach(ro -> context.out().println("  " + ro.workload() + ": " + ro.state() + " — " + ro.message()));
+        r.rollouts().forEach(ro -> context.out().println("  " + ro.workload() + ": " + ro.state()
+                + (ro.undo() == null ? "" : ", " + ro.undo()) + " — " + ro.message()));
+        r.diagnostics().forEach(d -> context.out().println("  | " + d));
         r.warnings().forEach(w -> context.out().println("  warning: " + w));
         context.out().println("  rendered manifests: " + r.renderedDir());
     }
@@ -125,6 +141,12 @@ final class DeployCommand implements Callable<Integer> {
         public Integer call() {
             Config config = context.loadConfig(options);
             String env = options.requireEnv();
+            if (K8sDeploy.disabledReason(config).isPresent()) {
+                context.progress().line("%s Nothing to destroy.", K8sDeploy.NOT_DEPLOYED);
+                context.out().println(options.json() ? Json.write(java.util.Map.of("state", "not-deployed", "reason", K8sDeploy.NOT_DEPLOYED))
+                        : "namespace: not-deployed (" + K8sDeploy.NOT_DEPLOYED + ")");
+                return ExitCode.OK;
+            }
             DeployDestroy.Result r = new DeployDestroy(config, context.progress())
                     .run(env, options.pr(), KubeAccess.connect(config, context.environment()), options.dryRun());
             Json.write(config.stateDir().resolve("reports").resolve("deploy-destroy-" + EnvironmentRecord.key(env, options.pr()) + ".json"), r);
