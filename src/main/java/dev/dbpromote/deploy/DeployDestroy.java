@@ -30,6 +30,22 @@ public final class DeployDestroy {
         this.progress = progress;
     }
 
+    /**
+     * Deletes the namespace a deploy created a moment ago for its server-side dry run, after that check
+     * failed: it has our labels and nothing of the app's in it yet.
+     */
+    void deleteCreatedForCheck(KubeConnection c, String namespace) {
+        try {
+            new CoreV1Api(c.client()).deleteNamespace(namespace).execute();
+            progress.line("Deleted namespace %s again (created for the check that failed)", namespace);
+        } catch (ApiException e) {
+            if (e.getCode() != 404) {
+                progress.line("warning: could not delete namespace %s, created for the check that failed (%d):"
+                        + " delete it with 'dbpromote deploy destroy'", namespace, e.getCode());
+            }
+        }
+    }
+
     public Result run(String env, String pr, KubeConnection c, boolean dryRun) {
         if (config.environment(env).isProtected()) {
             throw DbPromoteException.invalid("Environment '" + env + "' is protected; dbpromote never deletes its namespace.");

@@ -136,21 +136,35 @@ public final class K8sDeploy {
             toApply.add(0, nsObject);
         }
 
-        // Server-side dry run of every object the server can check now, before anything is changed: a
-        // rejection here (422, 403, 409) leaves the cluster as it was, so exit 2 means "nothing changed".
-        // Namespaced objects cannot be checked before their namespace exists, nor custom resources before
-        // their CRD: those are checked by the real apply.
-        List<String> unchecked = new ArrayList<>();
-        for (Manifest m : toApply) {
-            if ((existing.isEmpty() && m.namespace() != null) || resolved.awaitingCrd().contains(m)) {
-                unchecked.add(m.id());
-                continue;
-            }
-            checker.apply(m, plan.dbPassword());
-        }
+        // Server-side dry run of every object before anything is changed: a rejection (422, 403, 409) leaves
+        // the cluster as it was, so exit 2 really means "nothing changed". Namespaced objects can only be
+        // checked once their namespace exists: a new one is created first (ours, labelled) and deleted again
+        // if the check fails. Custom resources whose CRD comes with these manifests are checked by the real apply.
         List<String> applied = new ArrayList<>();
-        if (!applyNamespace) {
+        List<String> unchecked = new ArrayList<>();
+        boolean createdForCheck = existing.isEmpty() && !request.dryRun();
+        if (createdForCheck) {
+            applier.apply(nsObject, null);
+            applied.add(nsObject.id() + " (" + nsState + ")");
+            toApply.remove(nsObject);
+        } else if (!applyNamespace) {
             applied.add("Namespace/" + plan.namespace() + " (" + nsState + ", not re-applied)");
+        }
+        try {
+            for (Manifest m : toApply) {
+                if ((existing.isEmpty() && request.dryRun() && m.namespace() != null) || resolved.awaitingCrd().contains(m)) {
+                    unchecked.add(m.id());
+                    continue;
+                }
+                checker.apply(m, plan.dbPassword());
+            }
+        } catch (DbPromoteException e) {
+            if (createdForCheck && e.kind() == DbPromoteException.Kind.INVALID_INPUT) {
+                new DeployDestroy(config, progress).deleteCreatedForCheck(c, plan.namespace());
+                throw new DbPromoteException(e.kind(), e.getMessage() + " (Found by a server-side dry run before anything"
+                        + " else was applied; namespace '" + plan.namespace() + "', created for the check, was deleted again.)");
+            }
+            throw e;
         }
         if (request.dryRun()) {
             toApply.stream().filter(m -> !unchecked.contains(m.id())).forEach(m -> applied.add(m.id()));
@@ -163,7 +177,7 @@ public final class K8sDeploy {
 
         RolloutUndo undo = new RolloutUndo(c, progress);
         Map<String, RolloutUndo.Before> before = new LinkedHashMap<>();
-        if (existing.isPresent()) {
+        if (!createdForCheck) {
             for (Manifest w : plan.workloads()) {
                 undo.capture(applier, w).ifPresent(b -> {
                     before.put(w.id(), b);
@@ -202,7 +216,7 @@ public final class K8sDeploy {
         Instant deadline = Instant.now().plus(timeout);
         for (Manifest w : plan.workloads()) {
             progress.line("Waiting for %s rollout (timeout %s)", w.id(), Durations.format(timeout));
-            RolloutStatus s = waiter.await(w, deadline, timeout);
+            RolloutStatus s = waiter.await(w, deadline, timeout, generation(after.get(w.id())));
             rollouts.add(new DeployResult.Rollout(w.id(), s.state().name().toLowerCase(), s.message(), null, null,
                     appImage(plan, after.get(w.id()))));
             if (s.state() == RolloutStatus.State.FAILED) {
@@ -249,10 +263,10 @@ public final class K8sDeploy {
                         appImage(plan, applyAnswer)));
                 continue;
             }
-            undo.restore(applier, sent.get(w.id()), b);
+            com.fasterxml.jackson.databind.JsonNode restored = undo.restore(applier, sent.get(w.id()), b);
             String image = appImage(plan, applyAnswer, b);
             progress.line("Waiting for the rollback of %s", w.id());
-            RolloutStatus back = waiter.await(w, timeout);
+            RolloutStatus back = waiter.await(w, timeout, generation(restored));
             progress.line("%s now runs image %s (restored from %s)", w.id(), image, RolloutUndo.describe(b));
             result.add(new DeployResult.Rollout(r.workload(), r.state(), r.message() + "; rolled back to the pod template of "
                     + RolloutUndo.describe(b) + " (image " + image + "): " + back.message(), "rolled-back", b.revision(), image));
@@ -265,8 +279,14 @@ public final class K8sDeploy {
         }
         String running = restoredImage != null ? restoredImage
                 : result.stream().map(DeployResult.Rollout::runningImage).filter(java.util.Objects::nonNull).findFirst().orElse(null);
-        return finish(request, plan, c, restoredImage != null ? "rolled-back" : "failed", false, nsState, running, applied,
+        boolean allFirst = result.stream().filter(r -> r.undo() != null).allMatch(r -> r.undo().equals("not-undone-first-deploy"));
+        String outcome = restoredImage != null ? "rolled-back" : allFirst ? "failed-first-deploy" : "failed";
+        return finish(request, plan, c, outcome, false, nsState, running, applied,
                 result, diagnostics, warnings);
+    }
+
+    private static long generation(com.fasterxml.jackson.databind.JsonNode applyAnswer) {
+        return applyAnswer == null ? 0 : applyAnswer.at("/metadata/generation").asLong(0);
     }
 
     private void warn(List<String> warnings, String warning) {

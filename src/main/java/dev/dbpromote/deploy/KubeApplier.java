@@ -61,6 +61,11 @@ final class KubeApplier {
         try {
             r = m.namespace() == null ? api.get(m.name()) : api.get(m.namespace(), m.name());
         } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ApiException api404 && api404.getCode() == 404) {
+                    return Optional.empty(); // a 404 without a Status body (some proxies) is thrown, not returned
+                }
+            }
             throw KubeErrors.of(c, 0, null, e, "get", m.group(), plural, m.namespace(), m.name());
         }
         if (r.getHttpStatusCode() == 404) {

@@ -34,10 +34,10 @@ final class NamespaceOwner {
                     + ".namespace).";
         }
         String theirPr = l.get(PR);
-        if (theirApp != null && (theirPr != null || pr != null) && !Objects.equals(theirPr, pr)) {
-            return "Namespace '" + namespace + "' is app '" + app + "''s " + (theirPr == null ? "fixed environment"
-                    : "pull request " + theirPr) + " (label " + PR + "=" + theirPr + "), not " + (pr == null ? "a fixed environment"
-                    : "pull request " + pr) + ". Use ${PR} in environments." + env + ".namespace so each PR gets its own.";
+        if (theirApp != null && theirPr != null && !Objects.equals(theirPr, pr)) {
+            return "Namespace '" + namespace + "' is app '" + app + "''s pull request " + theirPr + " (label " + PR + "=" + theirPr
+                    + "), not " + (pr == null ? "a fixed environment" : "pull request " + pr) + ". Use ${PR} in environments."
+                    + env + ".namespace so each PR gets its own.";
         }
         return null;
     }
