@@ -68,7 +68,7 @@ final class KubeKinds {
     static boolean builtIn(String apiVersion, String kind) {
         String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
         String version = apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
-        return ModelMapper.getApiTypeClass(group, version, kind) != null;
+        return ModelMapper.preBuiltGetApiTypeClass(group, version, kind) != null;
     }
 
     /**
