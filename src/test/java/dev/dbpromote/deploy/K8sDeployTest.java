@@ -312,7 +312,7 @@ class K8sDeployTest {
     void aDeployAfterAnUndoNeedsNoForceConflicts() throws Exception {
         stubAllButTheDeployment();
         kube.fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-        SsaWorkload model = seedWithHistory(OLD_IMAGE, 1, OLD_IMAGE);
+        SsaWorkload model = seedWithHistory(OLD_IMAGE, 2, ANCIENT_IMAGE, OLD_IMAGE);
 
         DeployResult first = deploy(new java.util.ArrayList<>(), millis -> playController(model, DeployFixture.IMAGE), false);
         assertEquals("rolled-back", first.outcome());
