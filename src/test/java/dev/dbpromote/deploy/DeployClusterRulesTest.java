@@ -232,4 +232,63 @@ class DeployClusterRulesTest {
         assertTrue(patches().stream().anyMatch(q -> q.getPath().startsWith("/apis/rbac.authorization.k8s.io/v1/clusterroles/orders-reader?fieldManager")));
         assertNotNull(kube.fabric8.apps().deployments().inNamespace(NS).withName("orders").get());
     }
+
+    /**
+     * Item 7 with the CRD in the manifests: the kind is not served yet (discovery 404), so its plural and scope come
+     * from the CRD; the CRD is applied first and its resources wait until the API server marks it Established (the
+     * test plays the apiextensions controller by writing the CRD's /status), as kubectl wait --for condition=established.
+     */
+    @Test
+    void aCustomResourceWaitsForItsCrdFromTheSameManifestsToBeEstablished() throws Exception {
+        DeployFixture.repo(dir, "  kubeconfig: kubeconfig\n  allowClusterScoped: true");
+        Files.writeString(dir.resolve("deploy/k8s/gadget.yaml"), """
+                apiVersion: example.com/v1
+                kind: Gadget
+                metadata: {name: g}
+                spec: {color: blue}
+                ---
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gadgets.example.com}
+                spec:
+                  group: example.com
+                  scope: Namespaced
+                  names: {kind: Gadget, plural: gadgets, singular: gadget, listKind: GadgetList}
+                  versions:
+                    - name: v1
+                      served: true
+                      storage: true
+                      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """);
+        namespace("app.kubernetes.io/managed-by", "dbpromote", "dbpromote/app", "orders", "dbpromote/env", "dev", "dbpromote/pr", "42");
+        kube.server.expect().get().withPath("/apis/example.com/v1").andReturn(404, "{\"kind\":\"Status\",\"code\":404}").always();
+        kube.stubApply("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com", "fieldManager=dbpromote",
+                "CustomResourceDefinition");
+        kube.stubApply("/apis/example.com/v1/namespaces/" + NS + "/gadgets/g", "fieldManager=dbpromote", "Gadget");
+        stubAllApplies();
+        rolledOutDeployment();
+        var config = new dev.dbpromote.config.ConfigLoader(java.util.Map.<String, String>of()::get).load(dir.resolve("dbpromote.yaml"));
+        int[] sleeps = {0};
+        DeployResult r = new K8sDeploy(config, java.util.Map.<String, String>of()::get, line -> { },
+                () -> KubeAccess.connect(config, java.util.Map.<String, String>of()::get), DigestResolver.none(), millis -> {
+                    if (sleeps[0]++ == 1) { // the apiextensions controller, a moment after the CRD was applied
+                        var crd = kube.fabric8.apiextensions().v1().customResourceDefinitions().resource(
+                                new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                                        .withNewMetadata().withName("gadgets.example.com").endMetadata()
+                                        .withNewSpec().withGroup("example.com").withScope("Namespaced").withNewNames().withKind("Gadget")
+                                        .withPlural("gadgets").endNames().endSpec().build()).create();
+                        crd.setStatus(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder()
+                                .addNewCondition().withType("Established").withStatus("True").endCondition().build());
+                        kube.fabric8.apiextensions().v1().customResourceDefinitions().resource(crd).updateStatus();
+                    }
+                }).run(new DeployRequest("dev", "42", DeployFixture.IMAGE, false, false, java.time.Duration.ofSeconds(30)));
+
+        assertTrue(r.success(), r.toString());
+        List<String> order = patches().stream().map(q -> (q.getPath().contains("dryRun") ? "dry:" : "")
+                + q.getPath().replaceAll(".*/([\\w.-]+/[\\w.-]+)\\?.*", "$1")).toList();
+        assertTrue(order.indexOf("customresourcedefinitions/gadgets.example.com") < order.indexOf("gadgets/g"), order.toString());
+        assertFalse(order.contains("dry:gadgets/g"), "not checkable before its CRD exists: " + order);
+        assertTrue(sleeps[0] >= 2, "waited for Established");
+        assertTrue(r.applied().contains("Gadget/g"), r.applied().toString());
+    }
 }
