@@ -33,7 +33,8 @@ final class DeployCommand implements Callable<Integer> {
     SharedOptions options;
 
     @Option(names = "--image", paramLabel = "IMAGE",
-            description = "The build's image, name@sha256:<digest> (or name:tag, resolved once). Default: the one recorded for this environment.")
+            description = {"The build's image, name@sha256:<digest> (or name:tag, resolved once), for ${IMAGE} in the manifests.",
+                    "Default: the one recorded for this environment. Not needed when no manifest uses ${IMAGE}."})
     String image;
 
     @Option(names = "--image-from", paramLabel = "ENVKEY",
@@ -99,6 +100,16 @@ final class DeployCommand implements Callable<Integer> {
     }
 
     private void print(DeployResult r) {
+        if (options.json() && r.outcome().equals("not-deployed")) {
+            // The same "deploy" object as 'check --output json', so the pipeline reads one shape.
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("success", true);
+            out.put("outcome", r.outcome());
+            out.put("envKey", r.envKey());
+            out.put("deploy", java.util.Map.of("enabled", false, "reason", K8sDeploy.NOT_DEPLOYED));
+            context.out().println(Json.write(out));
+            return;
+        }
         if (options.json()) {
             context.out().println(Json.write(r));
             return;

@@ -291,7 +291,10 @@ class DeployPlanCliTest {
         assertTrue(r.out().contains("not-deployed") && r.out().contains("This service is not deployed by dbpromote"), r.out());
         CliRun.Result json = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE, "--output", "json");
         assertEquals(0, json.exitCode(), json.toString());
-        assertEquals("not-deployed", dev.dbpromote.core.Json.mapper().readTree(json.out()).get("outcome").asText());
+        var out = dev.dbpromote.core.Json.mapper().readTree(json.out());
+        assertEquals("not-deployed", out.get("outcome").asText());
+        assertFalse(out.at("/deploy/enabled").asBoolean(true), json.out());
+        assertTrue(out.at("/deploy/reason").asText().startsWith("This service is not deployed by dbpromote"), json.out());
         CliRun.Result destroy = CliRun.in(dir).run("deploy", "destroy", "--env", "dev", "--pr", "42");
         assertEquals(0, destroy.exitCode(), destroy.toString());
         assertTrue(destroy.out().contains("not-deployed"), destroy.out());
