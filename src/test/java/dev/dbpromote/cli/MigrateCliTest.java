@@ -114,7 +114,7 @@ class MigrateCliTest {
         CliRun.Result r = cli.run("lint");
 
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("V1__drop.sql:1: error drop-column"), r.err());
+        assertTrue(r.out().contains("V1__drop.sql:1: error drop-column"), "findings are the result: stdout " + r);
         assertTrue(Files.readString(repo.resolve(".dbpromote/junit/lint.xml")).contains("drop-column"));
     }
 
