@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbpromote.testing.CliRun;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,29 +27,9 @@ class HelpOptionsTest {
     @TempDir
     Path dir;
 
-    /** Command path (without "dbpromote") to its spec, for every command in the tree. */
-    static Map<List<String>, CommandLine.Model.CommandSpec> commandTree() {
-        PrintStream sink = new PrintStream(PrintStream.nullOutputStream());
-        CommandLine root = Cli.create(new CliContext(k -> null, sink, sink, Path.of(".")));
-        Map<List<String>, CommandLine.Model.CommandSpec> tree = new LinkedHashMap<>();
-        walk(root, List.of(), tree);
-        return tree;
-    }
-
-    private static void walk(CommandLine c, List<String> path, Map<List<String>, CommandLine.Model.CommandSpec> tree) {
-        tree.put(path, c.getCommandSpec());
-        c.getSubcommands().forEach((name, sub) -> {
-            if (sub.getCommandName().equals(name)) { // aliases name the same command
-                List<String> p = new ArrayList<>(path);
-                p.add(name);
-                walk(sub, p, tree);
-            }
-        });
-    }
-
     @TestFactory
     Stream<DynamicTest> everyCommandAnswersHelpAndH() {
-        return commandTree().entrySet().stream().flatMap(e -> Stream.of("--help", "-h").map(flag -> {
+        return CommandTree.all().entrySet().stream().flatMap(e -> Stream.of("--help", "-h").map(flag -> {
             List<String> args = new ArrayList<>(e.getKey());
             args.add(flag);
             return DynamicTest.dynamicTest("dbpromote " + String.join(" ", args), () -> {
@@ -64,7 +42,7 @@ class HelpOptionsTest {
 
     @TestFactory
     Stream<DynamicTest> helpCommandShowsEachCommandsHelp() {
-        return commandTree().entrySet().stream().filter(e -> !e.getKey().isEmpty() && !e.getKey().get(0).equals("help")).map(e -> {
+        return CommandTree.all().entrySet().stream().filter(e -> !e.getKey().isEmpty() && !e.getKey().get(0).equals("help")).map(e -> {
             List<String> args = new ArrayList<>(List.of("help"));
             args.addAll(e.getKey());
             return DynamicTest.dynamicTest("dbpromote " + String.join(" ", args), () -> {
@@ -102,7 +80,7 @@ class HelpOptionsTest {
 
     @Test
     void theTreeHasTheNestedCommands() {
-        Map<List<String>, CommandLine.Model.CommandSpec> tree = commandTree();
+        Map<List<String>, CommandLine.Model.CommandSpec> tree = CommandTree.all();
         assertTrue(tree.containsKey(List.of("migrate", "repair")) && tree.containsKey(List.of("env", "reap")), tree.keySet().toString());
     }
 }
