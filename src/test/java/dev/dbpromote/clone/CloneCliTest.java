@@ -32,6 +32,7 @@ class CloneCliTest {
                   mysql: {host: 127.0.0.1, port: %d}
                   database: %s
                   user: root
+                  # no passwordEnv: root has no password on the test servers
                 environments:
                   dev:
                     database:
@@ -160,7 +161,7 @@ class CloneCliTest {
         assertEquals(2, badSet.exitCode());
         // root has no password here; a config naming a password variable that is not set is refused.
         Path yaml = dir.resolve("dbpromote.yaml");
-        Files.writeString(yaml, Files.readString(yaml).replaceFirst("\n  user: root\n", "\n  user: root\n  passwordEnv: SHOP_DB_PASSWORD\n"));
+        Files.writeString(yaml, Files.readString(yaml).replace("  # no passwordEnv: root has no password on the test servers\n", "  passwordEnv: SHOP_DB_PASSWORD\n"));
         CliRun.Result noPassword = CliRun.in(dir).run("clone", "--env", "dev", "--pr", "4");
         assertEquals(2, noPassword.exitCode());
         assertTrue(noPassword.err().contains("SHOP_DB_PASSWORD"), noPassword.err());
