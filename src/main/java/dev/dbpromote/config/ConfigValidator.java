@@ -71,7 +71,7 @@ final class ConfigValidator {
                 problem(at, "environment name '" + e.getKey() + "' must be lowercase letters, digits or '-', starting with a letter");
             }
             DatabaseConfig db = e.getValue().database();
-            oneOf(at + ".database.strategy", db.strategy(), Set.of("clone", "in-place"));
+            oneOf(at + ".database.strategy", db.strategy(), Set.of("clone", "in-place", "blue-green"));
             ttl(at + ".database", db);
             if (db.isClone() && e.getValue().isProtected()) {
                 problem(at + ".database.strategy", "a protected environment cannot use strategy: clone"

@@ -85,6 +85,8 @@ class DryRunChangesNothingTest {
             Map<String, String> cluster = Map.of("KUBECONFIG", kubeconfig.toString());
 
             run("check", "");
+            run("plan", "--branch PR-7 --pr 7");
+            run("gate-summary", "--env staging");
             run("lint", "");
             run("clone", "--env dev --pr 8");
             run("clone", "--env dev --pr 7 --fresh");
