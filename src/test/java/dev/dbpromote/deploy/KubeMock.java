@@ -24,12 +24,12 @@ import java.util.concurrent.TimeUnit;
  * {@code /status}, plus expectations for what CRUD mode does not do (server-side apply answers 415
  * there), and a kubeconfig file pointing the real client-java at it.
  */
-final class KubeMock implements AutoCloseable {
+public final class KubeMock implements AutoCloseable {
 
     final KubernetesMockServer server;
-    final NamespacedKubernetesClient fabric8;
+    public final NamespacedKubernetesClient fabric8;
 
-    KubeMock() throws IOException {
+    public KubeMock() throws IOException {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses), false);
@@ -37,11 +37,11 @@ final class KubeMock implements AutoCloseable {
         fabric8 = server.createClient();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getPort();
     }
 
-    static Path kubeconfig(Path dir, String server) throws IOException {
+    public static Path kubeconfig(Path dir, String server) throws IOException {
         Path file = dir.resolve("kubeconfig");
         Files.writeString(file, """
                 apiVersion: v1
