@@ -160,5 +160,16 @@ public abstract class DbpromoteStep extends Step implements Serializable {
         @NonNull
         @Override
         public abstract String getDisplayName();
+
+        /**
+         * As the vars: {@code pr: 42} (a number) works like {@code pr: '42'}; DescribableModel would reject an Integer
+         * for a String argument.
+         */
+        @Override
+        public Step newInstance(Map<String, Object> arguments) throws Exception {
+            Map<String, Object> a = new LinkedHashMap<>(arguments);
+            a.replaceAll((name, value) -> value instanceof Number && !"retries".equals(name) ? value.toString() : value);
+            return super.newInstance(a);
+        }
     }
 }

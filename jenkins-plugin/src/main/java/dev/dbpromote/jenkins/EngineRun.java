@@ -57,6 +57,7 @@ final class EngineRun {
         String label = "dbpromote " + String.join(" ", step.command()) + (envKey == null ? "" : " " + envKey);
         String bin = EngineLocator.locate(step.getEngine(), contextEnv, workspace, listener);
         List<String> cmd = commandLine(bin, contextEnv);
+        workspace.mkdirs(); // a node {} block allocates the workspace but does not create it
 
         int maxAttempts = 1 + step.getRetries();
         int attempt = 0;
