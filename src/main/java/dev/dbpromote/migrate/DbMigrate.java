@@ -8,6 +8,7 @@ import dev.dbpromote.migrate.lint.LintFinding;
 import dev.dbpromote.migrate.lint.LintReport;
 import dev.dbpromote.migrate.lint.Linter;
 import dev.dbpromote.migrate.lint.Rule;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -45,9 +47,15 @@ public final class DbMigrate {
      * @param allowedRules lint rules allowed everywhere (config {@code migrations.allow})
      * @param baselineVersion for a non-empty database without history: versions up to this one count as applied
      * @param rehearsal the target is a clone of production's data, so its timings forecast production's
+     * @param placeholders Flyway placeholders for the SQL callbacks Flyway runs (null: placeholder replacement off)
      */
     public record Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
-            boolean rehearsal) {
+            boolean rehearsal, Map<String, String> placeholders) {
+        public Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
+                boolean rehearsal) {
+            this(historyTable, target, dryRun, allowedRules, baselineVersion, rehearsal, Map.of());
+        }
+
         public static Options defaults() {
             return new Options("flyway_schema_history", null, false, List.of(), null, true);
         }
@@ -69,12 +77,13 @@ public final class DbMigrate {
     public MigrateResult migrate() {
         Set<String> gooseApplied = Set.of();
         Set<String> partialVersions;
+        Set<String> resuming;
         try (Connection c = Jdbc.open(target)) {
             if (set.format() == MigrationFormat.GOOSE) {
                 gooseApplied = GooseLedger.applied(c);
                 adoptingGoose = !gooseApplied.isEmpty();
             }
-            clearResumableFailures(c);
+            resuming = resumableFailures(c, !options.dryRun());
             partialVersions = Set.copyOf(PartialProgress.versions(c));
         } catch (SQLException e) {
             throw Jdbc.translate(target, e);
@@ -83,17 +92,24 @@ public final class DbMigrate {
         List<AppliedMigration> applied = new ArrayList<>();
         AtomicReference<MigrationFailure> failure = new AtomicReference<>();
         Set<String> adopt = gooseApplied;
-        Flyway flyway = flyway(f -> new StatementExecutor(f, touched.getOrDefault(f.version(), Set.of()), adopt, partialVersions,
-                progress, applied::add, failure::set));
+        // A dry run leaves a resumable failed row where it is, so its checks must not stop at it.
+        Flyway inspector = flyway(this::readOnly, false, options.dryRun() && !resuming.isEmpty());
 
-        validate(flyway);
-        MigrationInfo[] pendingInfo = flyway.info().pending();
-        String before = versionOf(flyway.info().current());
+        validate(inspector);
+        MigrationInfo[] all = inspector.info().all();
+        String before = currentVersion(all);
         List<MigrationFile> pendingFiles = new ArrayList<>();
         List<MigrateResult.PendingMigration> pending = new ArrayList<>();
+        List<MigrationInfo> pendingInfo = new ArrayList<>();
+        for (MigrationInfo i : all) {
+            if (options.dryRun() && i.getState().isFailed() && resuming.contains(key(i))) {
+                pendingInfo.add(i); // resumed by the real run
+            }
+        }
+        pendingInfo.addAll(List.of(inspector.info().pending()));
         for (MigrationInfo p : pendingInfo) {
-            MigrationFile f = set.byVersion(p.getVersion().getVersion());
-            if (f == null) {
+            MigrationFile f = p.getVersion() == null ? set.repeatable(p.getScript()) : set.byVersion(p.getVersion().getVersion());
+            if (f == null && p.getVersion() != null) {
                 f = set.files().stream().filter(m -> MigrationVersion.fromVersion(m.version()).equals(p.getVersion())).findFirst().orElse(null);
             }
             if (f != null) {
@@ -101,8 +117,10 @@ public final class DbMigrate {
                 pending.add(new MigrateResult.PendingMigration(f.version(), f.script(), options.dryRun() ? f.statements() : List.of()));
             }
         }
-        // Goose versions being adopted are not "run": lint only what will really execute.
-        List<MigrationFile> toRun = pendingFiles.stream().filter(f -> !(f.format() == MigrationFormat.GOOSE && adopt.contains(f.version())))
+        // Goose versions being adopted are not "run": lint only what will really execute. Repeatable migrations
+        // (views, routines re-created on change) are not linted.
+        List<MigrationFile> toRun = pendingFiles.stream().filter(f -> !f.repeatable())
+                .filter(f -> !(f.format() == MigrationFormat.GOOSE && adopt.contains(f.version())))
                 .toList();
         LintReport lint = new Linter(options.allowedRules()).lint(toRun);
         progress.line("Target %s: at version %s, %d pending (%s format)%s", target.describe(), before, pendingFiles.size(),
@@ -120,6 +138,8 @@ public final class DbMigrate {
             return new MigrateResult(true, true, target.describe(), set.format(), before, before, pending, List.of(), null, lint,
                     Set.of(), null);
         }
+        Flyway flyway = flyway(f -> new StatementExecutor(f, f.repeatable() ? Set.of() : touched.getOrDefault(f.version(), Set.of()),
+                adopt, partialVersions, progress, applied::add, failure::set), true, false);
         try {
             flyway.migrate();
         } catch (FlywayException e) {
@@ -127,14 +147,37 @@ public final class DbMigrate {
                 throw classify(e);
             }
         }
-        String after = versionOf(flyway.info().current());
+        // The last version that is applied in full: a failed one is not "current" (its file is resumed on the next run).
+        String after = currentVersion(inspector.info().all());
         Set<String> touchedTables = new LinkedHashSet<>();
-        applied.stream().filter(a -> !a.adopted()).forEach(a -> touchedTables.addAll(touched.getOrDefault(a.version(), Set.of())));
-        if (failure.get() != null) {
+        applied.stream().filter(a -> !a.adopted() && a.version() != null)
+                .forEach(a -> touchedTables.addAll(touched.getOrDefault(a.version(), Set.of())));
+        if (failure.get() != null && failure.get().version() != null) {
             touchedTables.addAll(touched.getOrDefault(failure.get().version(), Set.of()));
         }
         return new MigrateResult(failure.get() == null, false, target.describe(), set.format(), before, after, pending, applied,
                 failure.get(), lint, touchedTables, forecast(applied, lint, options.rehearsal()));
+    }
+
+    /** Executors for a Flyway that only reads history: never called, as it never migrates. */
+    private StatementExecutor readOnly(MigrationFile f) {
+        return new StatementExecutor(f, Set.of(), Set.of(), Set.of(), progress, a -> { }, x -> { });
+    }
+
+    /** The highest version applied successfully ("none" before the first); failed rows do not count. */
+    static String currentVersion(MigrationInfo[] all) {
+        MigrationVersion current = null;
+        for (MigrationInfo i : all) {
+            if (i.getVersion() != null && i.getState().isApplied() && !i.getState().isFailed()
+                    && (current == null || i.getVersion().isNewerThan(current))) {
+                current = i.getVersion();
+            }
+        }
+        return current == null ? "none" : current.getVersion();
+    }
+
+    private static String key(MigrationInfo i) {
+        return i.getVersion() != null ? i.getVersion().getVersion() : i.getScript();
     }
 
     /** Applied, pending and failed migrations with versions, checksums and dates. */
@@ -152,7 +195,7 @@ public final class DbMigrate {
                         i.getScript(), i.getState().getDisplayName(), i.getChecksum(),
                         i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant(), i.getInstalledBy(), i.getExecutionTime()));
             }
-            return new InfoResult(target.describe(), set.format(), versionOf(flyway.info().current()), rows);
+            return new InfoResult(target.describe(), set.format(), currentVersion(flyway.info().all()), rows);
         } catch (FlywayException e) {
             throw classify(e);
         }
@@ -167,8 +210,8 @@ public final class DbMigrate {
         try (Connection c = Jdbc.open(target)) {
             Flyway flyway = inspector();
             for (MigrationInfo i : flyway.info().all()) {
-                if (i.getState().isFailed() && i.getVersion() != null) {
-                    deleteFailedRow(c, i.getVersion().getVersion());
+                if (i.getState().isFailed()) {
+                    deleteFailedRow(c, i);
                     cleared.add(i.getScript());
                 }
             }
@@ -184,24 +227,35 @@ public final class DbMigrate {
         return cleared;
     }
 
-    /** A Flyway for reading history only; its executors are never called. */
+    /** A Flyway for reading history only: no callbacks, its executors are never called. */
     private Flyway inspector() {
-        return flyway(f -> new StatementExecutor(f, Set.of(), Set.of(), Set.of(), progress, a -> { }, x -> { }));
+        return flyway(this::readOnly, false, false);
     }
 
-    private Flyway flyway(java.util.function.Function<MigrationFile, StatementExecutor> executors) {
+    /**
+     * @param callbacks let Flyway run the set's SQL callbacks (only for the real migrate: Flyway fires them in its own
+     *     order — beforeMigrate, beforeEachMigrate, afterEachMigrate(Error), beforeRepeatables, afterVersioned,
+     *     afterMigrate(Applied|Error), and the validate ones as migrate validates first)
+     * @param ignoreFailed do not stop at failed rows (a dry run looking past a resumable failure)
+     */
+    private Flyway flyway(Function<MigrationFile, StatementExecutor> executors, boolean callbacks, boolean ignoreFailed) {
+        boolean runCallbacks = callbacks && !set.callbacks().isEmpty();
         var config = Flyway.configure(getClass().getClassLoader())
                 .dataSource(target.jdbcUrl(), target.user(), target.password().reveal())
                 .table(options.historyTable())
-                .locations(set.files().isEmpty() ? "filesystem:" + System.getProperty("java.io.tmpdir")
-                        : "filesystem:" + set.files().get(0).path().getParent())
+                .locations(runCallbacks ? callbackLocations() : new String[] {"filesystem:" + (set.files().isEmpty()
+                        ? System.getProperty("java.io.tmpdir") : set.files().get(0).path().getParent())})
                 .skipDefaultResolvers(true)
-                .skipDefaultCallbacks(true)
+                .skipDefaultCallbacks(!runCallbacks)
                 .resolvers(new SetResolver(set, executors))
                 .cleanDisabled(true)
-                .validateOnMigrate(false)
-                .ignoreMigrationPatterns("*:pending")
+                .validateOnMigrate(runCallbacks)
+                .ignoreMigrationPatterns(ignoreFailed ? new String[] {"*:pending", "*:failed"} : new String[] {"*:pending"})
+                .placeholderReplacement(options.placeholders() != null)
                 .createSchemas(false);
+        if (options.placeholders() != null) {
+            config.placeholders(options.placeholders());
+        }
         if (adoptingGoose) {
             // goose's history is the truth: start ours empty (baseline 0) and adopt each goose version.
             config.baselineOnMigrate(true).baselineVersion("0").baselineDescription("adopted from goose_db_version");
@@ -236,21 +290,45 @@ public final class DbMigrate {
             String what = o.filepath == null || o.filepath.isEmpty() ? "version " + o.version : o.filepath;
             String msg = o.errorDetails == null ? "invalid" : o.errorDetails.errorMessage;
             if (msg != null && msg.toLowerCase().contains("checksum mismatch")) {
-                problems.add(what + " (version " + o.version + ") was changed after it was applied: " + oneLine(msg)
+                problems.add(what + (o.version == null || o.version.isEmpty() ? "" : " (version " + o.version + ")")
+                        + " was changed after it was applied: " + flywayText(msg)
                         + ". Revert the file to what was applied and put the change in a new migration.");
             } else if (msg != null && msg.contains("not resolved locally")) {
                 problems.add("version " + o.version + " (" + o.description + ") is applied in the database but has no file here."
                         + " Restore the file, or check you are pointing at the right database.");
             } else {
-                problems.add(what + ": " + oneLine(msg));
+                problems.add(what + ": " + flywayText(msg) + ".");
             }
         }
         throw DbPromoteException.invalid("The migrations do not match the database's history (" + options.historyTable() + " on "
                 + target.describe() + "); nothing was migrated:\n  - " + String.join("\n  - ", problems));
     }
 
-    /** A failed row we can resume from is removed so Flyway runs the (fixed) file again; others need a person. */
-    private void clearResumableFailures(Connection c) throws SQLException {
+    /** The callback script a Flyway error came from ("Error while executing afterMigrate callback: …"), or null. */
+    private String callbackFailure(FlywayException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        for (Path p : set.callbacks()) {
+            String name = p.getFileName().toString();
+            String event = name.substring(0, name.length() - 4).split("__")[0];
+            if (m.contains(name) || m.contains(event + " callback")) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** Where Flyway looks for the callback scripts: the outermost folders holding them. */
+    private String[] callbackLocations() {
+        List<Path> dirs = set.callbacks().stream().map(Path::getParent).distinct().toList();
+        return dirs.stream().filter(d -> dirs.stream().noneMatch(o -> !o.equals(d) && d.startsWith(o)))
+                .map(d -> "filesystem:" + d).toArray(String[]::new);
+    }
+
+    /**
+     * Failed rows we can resume from (their partial progress is recorded), by version or, for a repeatable
+     * migration, script. Removed (when {@code clear}) so Flyway runs the fixed file again; others need a person.
+     */
+    private Set<String> resumableFailures(Connection c, boolean clear) throws SQLException {
         Flyway flyway = inspector();
         MigrationInfo[] all;
         try {
@@ -259,25 +337,32 @@ public final class DbMigrate {
             throw classify(e);
         }
         Set<String> partial = new LinkedHashSet<>(PartialProgress.versions(c));
+        Set<String> resumable = new LinkedHashSet<>();
         for (MigrationInfo i : all) {
-            if (i.getState() != MigrationState.FAILED || i.getVersion() == null) {
+            if (i.getState() != MigrationState.FAILED) {
                 continue;
             }
-            String v = i.getVersion().getVersion();
+            String v = key(i);
             if (partial.contains(v)) {
-                deleteFailedRow(c, v);
+                resumable.add(v);
+                if (clear) {
+                    deleteFailedRow(c, i);
+                }
             } else {
-                throw DbPromoteException.invalid(i.getScript() + " (version " + v + ") is marked failed in " + options.historyTable()
+                throw DbPromoteException.invalid(i.getScript() + (i.getVersion() == null ? "" : " (version " + v + ")")
+                        + " is marked failed in " + options.historyTable()
                         + " by a run outside dbpromote, so which of its statements were applied is unknown. Check the database,"
                         + " undo or finish that migration by hand, then run 'dbpromote migrate repair' to clear the mark.");
             }
         }
+        return resumable;
     }
 
-    private void deleteFailedRow(Connection c, String version) throws SQLException {
+    private void deleteFailedRow(Connection c, MigrationInfo failed) throws SQLException {
+        boolean repeatable = failed.getVersion() == null;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM `" + options.historyTable().replace("`", "``")
-                + "` WHERE success = 0 AND version = ?")) {
-            ps.setString(1, version);
+                + "` WHERE success = 0 AND " + (repeatable ? "version IS NULL AND script = ?" : "version = ?"))) {
+            ps.setString(1, repeatable ? failed.getScript() : failed.getVersion().getVersion());
             ps.executeUpdate();
         }
     }
@@ -290,18 +375,37 @@ public final class DbMigrate {
                     + " recorded, not run); if goose manages it, keep goose_db_version and its files in goose format;"
                     + " if the history table has another name, set migrations.table.", e);
         }
+        String callback = callbackFailure(e);
         Throwable t = e;
         while (t != null) {
             if (t instanceof SQLException sql) {
-                return Jdbc.translate(target, sql);
+                DbPromoteException translated = Jdbc.translate(target, sql);
+                if (callback != null) {
+                    return new DbPromoteException(translated.kind(), "Flyway SQL callback " + callback + " failed on "
+                            + target.describe() + ": " + translated.getMessage() + " Fix the callback script and run migrate again;"
+                            + " migrations applied before it stay applied.", e);
+                }
+                return translated;
             }
             t = t.getCause();
         }
-        return DbPromoteException.external("Migration engine error on " + target.describe() + ": " + oneLine(e.getMessage()), e);
+        return DbPromoteException.external("Migration engine error on " + target.describe() + ": " + flywayText(e.getMessage()) + ".", e);
     }
 
-    private static String versionOf(MigrationInfo current) {
-        return current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion();
+    /**
+     * Flyway's own message, embedded in ours: one line, no final period (we end the sentence), and without
+     * Flyway's advice to "run repair" — Flyway's repair rewrites checksums, dbpromote's only forgets failed runs,
+     * so that advice would contradict the fix we give.
+     */
+    static String flywayText(String s) {
+        String t = oneLine(s)
+                .replaceAll("(?i)\\s*Either revert the changes to the migration,? or run repair to update the schema history\\.?", "")
+                .replaceAll("(?i)\\s*[^.]*\\brun repair\\b[^.]*\\.?", "")
+                .strip();
+        while (t.endsWith(".")) {
+            t = t.substring(0, t.length() - 1).strip();
+        }
+        return t;
     }
 
     private static String oneLine(String s) {

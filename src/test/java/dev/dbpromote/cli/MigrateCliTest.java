@@ -96,7 +96,8 @@ class MigrateCliTest {
 
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.out().contains("V1__bad.sql failed at statement 2 of 2 (line 2)"), r.out());
-        assertTrue(r.out().contains("statements 1-1 of V1__bad.sql are applied"), r.out());
+        assertTrue(r.out().contains("State: statement 1 of V1__bad.sql is applied and stays applied"), r.out());
+        assertFalse(r.out().contains("1-1"), "no 'statements 1-1' (issue 10): " + r.out());
         String junit = Files.readString(repo.resolve(".dbpromote/junit/migrate-ci.xml"));
         assertTrue(junit.contains("<failure"), junit);
 
