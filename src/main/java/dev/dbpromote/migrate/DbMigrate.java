@@ -92,10 +92,9 @@ public final class DbMigrate {
         List<AppliedMigration> applied = new ArrayList<>();
         AtomicReference<MigrationFailure> failure = new AtomicReference<>();
         Set<String> adopt = gooseApplied;
-        // A dry run leaves a resumable failed row where it is, so its checks must not stop at it.
-        Flyway inspector = flyway(this::readOnly, false, options.dryRun() && !resuming.isEmpty());
-
-        validate(inspector);
+        Flyway inspector = inspector();
+        // A dry run leaves a resumable failed row where it is, so its check must not stop at it.
+        validate(inspector, options.dryRun() ? resuming : Set.of());
         MigrationInfo[] all = inspector.info().all();
         String before = currentVersion(all);
         List<MigrationFile> pendingFiles = new ArrayList<>();
@@ -139,7 +138,7 @@ public final class DbMigrate {
                     Set.of(), null);
         }
         Flyway flyway = flyway(f -> new StatementExecutor(f, f.repeatable() ? Set.of() : touched.getOrDefault(f.version(), Set.of()),
-                adopt, partialVersions, progress, applied::add, failure::set), true, false);
+                adopt, partialVersions, progress, applied::add, failure::set), true);
         try {
             flyway.migrate();
         } catch (FlywayException e) {
@@ -229,16 +228,15 @@ public final class DbMigrate {
 
     /** A Flyway for reading history only: no callbacks, its executors are never called. */
     private Flyway inspector() {
-        return flyway(this::readOnly, false, false);
+        return flyway(this::readOnly, false);
     }
 
     /**
      * @param callbacks let Flyway run the set's SQL callbacks (only for the real migrate: Flyway fires them in its own
      *     order — beforeMigrate, beforeEachMigrate, afterEachMigrate(Error), beforeRepeatables, afterVersioned,
      *     afterMigrate(Applied|Error), and the validate ones as migrate validates first)
-     * @param ignoreFailed do not stop at failed rows (a dry run looking past a resumable failure)
      */
-    private Flyway flyway(Function<MigrationFile, StatementExecutor> executors, boolean callbacks, boolean ignoreFailed) {
+    private Flyway flyway(Function<MigrationFile, StatementExecutor> executors, boolean callbacks) {
         boolean runCallbacks = callbacks && !set.callbacks().isEmpty();
         var config = Flyway.configure(getClass().getClassLoader())
                 .dataSource(target.jdbcUrl(), target.user(), target.password().reveal())
@@ -250,7 +248,7 @@ public final class DbMigrate {
                 .resolvers(new SetResolver(set, executors))
                 .cleanDisabled(true)
                 .validateOnMigrate(runCallbacks)
-                .ignoreMigrationPatterns(ignoreFailed ? new String[] {"*:pending", "*:failed"} : new String[] {"*:pending"})
+                .ignoreMigrationPatterns("*:pending")
                 .placeholderReplacement(options.placeholders() != null)
                 .createSchemas(false);
         if (options.placeholders() != null) {
@@ -274,8 +272,12 @@ public final class DbMigrate {
         return config.load();
     }
 
-    /** Refuses to run when applied migrations were changed after the fact, naming each. */
-    private void validate(Flyway flyway) {
+    /**
+     * Refuses to run when applied migrations were changed after the fact, naming each.
+     *
+     * @param resumable failed rows (by version or script) the run resumes, not problems
+     */
+    private void validate(Flyway flyway, Set<String> resumable) {
         ValidateResult result;
         try {
             result = flyway.validateWithResult();
@@ -287,6 +289,9 @@ public final class DbMigrate {
         }
         List<String> problems = new ArrayList<>();
         for (ValidateOutput o : result.invalidMigrations) {
+            if (resumable.contains(o.version) || resumable.stream().anyMatch(r -> o.filepath != null && o.filepath.endsWith(r))) {
+                continue;
+            }
             String what = o.filepath == null || o.filepath.isEmpty() ? "version " + o.version : o.filepath;
             String msg = o.errorDetails == null ? "invalid" : o.errorDetails.errorMessage;
             if (msg != null && msg.toLowerCase().contains("checksum mismatch")) {
@@ -299,6 +304,9 @@ public final class DbMigrate {
             } else {
                 problems.add(what + ": " + flywayText(msg) + ".");
             }
+        }
+        if (problems.isEmpty()) {
+            return;
         }
         throw DbPromoteException.invalid("The migrations do not match the database's history (" + options.historyTable() + " on "
                 + target.describe() + "); nothing was migrated:\n  - " + String.join("\n  - ", problems));
