@@ -15,10 +15,30 @@ import java.util.function.Function;
  */
 final class Envsub {
 
-    private Envsub() {
+    private final Function<String, String> env;
+    private final String file;
+    private final int lineNo;
+    private final int onLine;
+    private final boolean strict;
+
+    private Envsub(Function<String, String> env, String file, int lineNo, int onLine, boolean strict) {
+        this.env = env;
+        this.file = file;
+        this.lineNo = lineNo;
+        this.onLine = onLine;
+        this.strict = strict;
     }
 
     static String expand(String line, Function<String, String> env, String file, int lineNo, int onLine) {
+        return expand(line, env, file, lineNo, onLine, true);
+    }
+
+    /** @param strict an unset variable without default is an error; otherwise it is empty, as in goose */
+    static String expand(String line, Function<String, String> env, String file, int lineNo, int onLine, boolean strict) {
+        return new Envsub(env, file, lineNo, onLine, strict).expand(line);
+    }
+
+    private String expand(String line) {
         StringBuilder out = new StringBuilder();
         int i = 0;
         int n = line.length();
@@ -43,9 +63,9 @@ final class Envsub {
             if (next == '{') {
                 int close = line.indexOf('}', i + 2);
                 if (close < 0) {
-                    throw error(file, lineNo, "'${' without a closing '}'");
+                    throw error("'${' without a closing '}'");
                 }
-                out.append(braced(line.substring(i + 2, close), env, file, lineNo, onLine));
+                out.append(braced(line.substring(i + 2, close)));
                 i = close + 1;
                 continue;
             }
@@ -54,7 +74,7 @@ final class Envsub {
                 while (end < n && isNamePart(line.charAt(end))) {
                     end++;
                 }
-                out.append(value(line.substring(i + 1, end), env, file, lineNo, onLine));
+                out.append(value(line.substring(i + 1, end)));
                 i = end;
                 continue;
             }
@@ -64,42 +84,44 @@ final class Envsub {
         return out.toString();
     }
 
-    private static String braced(String expr, Function<String, String> env, String file, int lineNo, int onLine) {
+    private String braced(String expr) {
         int end = 0;
         while (end < expr.length() && isNamePart(expr.charAt(end))) {
             end++;
         }
         String name = expr.substring(0, end);
         if (name.isEmpty() || !isNameStart(name.charAt(0))) {
-            throw error(file, lineNo, "'${" + expr + "}' is not a variable reference; use ${NAME}, ${NAME:-default} or \\$ for a"
-                    + " literal '$'");
+            throw error("'${" + expr + "}' is not a variable reference; use ${NAME}, ${NAME:-default} or \\$ for a literal '$'");
         }
         String rest = expr.substring(end);
         String value = env.apply(name);
         if (rest.isEmpty()) {
-            return value(name, env, file, lineNo, onLine);
+            return value(name);
         }
         boolean colon = rest.startsWith(":");
         String op = colon ? rest.substring(1) : rest;
         boolean missing = value == null || colon && value.isEmpty();
         if (op.startsWith("-")) {
-            return missing ? expand(op.substring(1), env, file, lineNo, onLine) : value;
+            return missing ? expand(op.substring(1)) : value;
         }
         if (op.startsWith("?")) {
             if (missing) {
                 String message = op.substring(1).isEmpty() ? "not set" : op.substring(1);
-                throw error(file, lineNo, "$" + name + ": " + message + " (required by ${" + expr + "})");
+                throw error("$" + name + ": " + message + " (required by ${" + expr + "})");
             }
             return value;
         }
-        throw error(file, lineNo, "'${" + expr + "}' uses an expansion dbpromote does not support; use ${NAME}, ${NAME:-default},"
+        throw error("'${" + expr + "}' uses an expansion dbpromote does not support; use ${NAME}, ${NAME:-default},"
                 + " ${NAME-default} or ${NAME:?message}");
     }
 
-    private static String value(String name, Function<String, String> env, String file, int lineNo, int onLine) {
+    private String value(String name) {
         String value = env.apply(name);
         if (value == null) {
-            throw error(file, lineNo, "environment variable " + name + " is not set ('-- +goose ENVSUB ON' at line " + onLine
+            if (!strict) {
+                return "";
+            }
+            throw error("environment variable " + name + " is not set ('-- +goose ENVSUB ON' at line " + onLine
                     + " substitutes it). Set it, or give a default: ${" + name + ":-value}");
         }
         return value;
@@ -113,7 +135,7 @@ final class Envsub {
         return isNameStart(c) || c >= '0' && c <= '9';
     }
 
-    private static DbPromoteException error(String file, int line, String message) {
-        return DbPromoteException.invalid(file + " line " + line + ": " + message + ".");
+    private DbPromoteException error(String message) {
+        return DbPromoteException.invalid(file + " line " + lineNo + ": " + message + ".");
     }
 }

@@ -46,6 +46,11 @@ final class GooseParser {
 
     /** @param env environment variables for {@code ENVSUB}: name to value, null when unset */
     static Parsed parse(String script, String fileName, Function<String, String> env) {
+        return parse(script, fileName, env, true);
+    }
+
+    /** @param requireEnv an unset ENVSUB variable is an error; false substitutes it by nothing, as goose does */
+    static Parsed parse(String script, String fileName, Function<String, String> env, boolean requireEnv) {
         List<GooseStatement> up = new ArrayList<>();
         boolean noTransaction = false;
         int envsubFrom = 0; // line of the ENVSUB ON in effect, 0 when off
@@ -132,7 +137,7 @@ final class GooseParser {
                 continue; // never run; goose discards it when migrating up
             }
             if (envsubFrom > 0) {
-                line = Envsub.expand(line, env, fileName, lineNo, envsubFrom);
+                line = Envsub.expand(line, env, fileName, lineNo, envsubFrom, requireEnv);
             }
             if (bufLine < 0) {
                 bufLine = lineNo;

@@ -210,7 +210,7 @@ public final class MigrationScanner {
             m.matches();
             version = m.group(1);
             description = m.group(2).replace('_', ' ');
-            GooseParser.Parsed parsed = GooseParser.parse(text, name, context.env());
+            GooseParser.Parsed parsed = GooseParser.parse(text, name, context.env(), context.requireEnv());
             statements = parsed.executable();
             transactional = !parsed.noTransaction();
         }

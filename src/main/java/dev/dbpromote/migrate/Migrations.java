@@ -20,9 +20,15 @@ public final class Migrations {
     private Migrations() {
     }
 
-    /** For reading without a target database (lint): Flyway's database placeholders name the source database. */
+    /**
+     * For reading without running (lint, the validate step): Flyway's database placeholders name the source
+     * database, and an unset goose ENVSUB variable is substituted by nothing, as goose does, instead of refused.
+     */
     public static MigrationSet scan(Config config) {
-        return scan(config, System::getenv, null);
+        MigrationsConfig m = config.migrations();
+        List<Path> locations = m.locations().stream().map(config::resolve).toList();
+        return MigrationScanner.scan(locations, m.format(), new ScanContext(System::getenv, m.placeholderReplacement()
+                ? placeholders(config, null) : null, false));
     }
 
     /**

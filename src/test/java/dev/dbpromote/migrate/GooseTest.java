@@ -205,6 +205,9 @@ class GooseTest {
         assertTrue(unset.getMessage().startsWith("1_x.sql line 3: environment variable PREFIX is not set")
                 && unset.getMessage().contains("${PREFIX:-value}"), unset.getMessage());
 
+        assertTrue(GooseParser.parse(file, "1_x.sql", k -> null, false).up().get(0).text().startsWith("CREATE TABLE orders"),
+                "reading without running (lint): goose's own empty substitution, no error");
+
         DbPromoteException required = assertThrows(DbPromoteException.class, () -> GooseParser.parse(
                 "-- +goose Up\n-- +goose envsub on\nSELECT '${X?must be set}';\n", "2_y.sql", k -> null));
         assertTrue(required.getMessage().contains("$X: must be set"), required.getMessage());
