@@ -379,4 +379,21 @@ class DbMigrateTest {
         assertTrue(new DbMigrate(db.root(), set, DbMigrate.Options.defaults(), lines::add).migrate().success(), lines.toString());
         assertTrue(db.column("SHOW TABLES").contains("shop_orders"));
     }
+
+    @EachServer
+    void aFailedRepeatableMigrationResumesLikeAVersionedOne(TestDatabase db) throws IOException {
+        write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
+        write("R__views.sql", "CREATE OR REPLACE VIEW v1 AS SELECT id FROM a;\nCREATE OR REPLACE VIEW v2 AS SELECT nope FROM a;\n");
+
+        MigrationFailure f = migrate(db).failure();
+        assertEquals("R__views.sql", f.script());
+        assertEquals(2, f.line());
+
+        write("R__views.sql", "CREATE OR REPLACE VIEW v1 AS SELECT id FROM a;\nCREATE OR REPLACE VIEW v2 AS SELECT id AS nope FROM a;\n");
+        MigrateResult fixed = migrate(db);
+        assertTrue(fixed.success(), String.valueOf(fixed.failure()));
+        assertEquals(2, fixed.applied().get(0).resumedAt());
+        assertEquals(List.of("R__views.sql|1"), db.column("SELECT CONCAT_WS('|', script, success) FROM flyway_schema_history"
+                + " WHERE version IS NULL"));
+    }
 }
