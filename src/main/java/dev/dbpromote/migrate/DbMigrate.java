@@ -367,10 +367,21 @@ public final class DbMigrate {
     }
 
     private void deleteFailedRow(Connection c, MigrationInfo failed) throws SQLException {
-        boolean repeatable = failed.getVersion() == null;
+        if (failed.getVersion() != null) {
+            deleteFailedRow(c, failed.getVersion().getVersion());
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM `" + options.historyTable().replace("`", "``")
-                + "` WHERE success = 0 AND " + (repeatable ? "version IS NULL AND script = ?" : "version = ?"))) {
-            ps.setString(1, repeatable ? failed.getScript() : failed.getVersion().getVersion());
+                + "` WHERE success = 0 AND version IS NULL AND script = ?")) {
+            ps.setString(1, failed.getScript()); // a repeatable migration
+            ps.executeUpdate();
+        }
+    }
+
+    private void deleteFailedRow(Connection c, String version) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM `" + options.historyTable().replace("`", "``")
+                + "` WHERE success = 0 AND version = ?")) {
+            ps.setString(1, version);
             ps.executeUpdate();
         }
     }
