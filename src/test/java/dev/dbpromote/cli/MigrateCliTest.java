@@ -105,7 +105,7 @@ class MigrateCliTest {
         String problem = dev.dbpromote.core.Json.mapper().readTree(json.out()).get("problem").asText();
         assertTrue(problem.startsWith("Migration FAILED on "), problem);
         assertTrue(problem.contains("V1__bad.sql failed at statement 2 of 2 (line 2): ") && problem.contains("statement: INSERT INTO nope VALUES (1)")
-                && problem.contains("statements 1-1 of V1__bad.sql are applied and stay applied"), problem);
+                && problem.contains("statement 1 of V1__bad.sql is applied and stays applied"), problem);
         assertTrue(json.err().contains(problem), json.err());
 
         migration("V1__bad.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);\n");
