@@ -47,8 +47,9 @@ final class MigrateCommand implements Callable<Integer> {
             String pr = options.pr();
             Config config = context.loadConfig(options);
             config.environment(env);
-            MigrationSet set = Migrations.scan(config);
             ConnectionSpec db = new Targets(config, context.environment()).connection(env, pr);
+            // goose ENVSUB reads the environment; Flyway's ${flyway:defaultSchema}/${flyway:user} name this target.
+            MigrationSet set = Migrations.scan(config, context.environment(), db);
             return new Setup(config, set, db, env, EnvironmentRecord.key(env, pr));
         }
 
@@ -137,6 +138,9 @@ final class MigrateCommand implements Callable<Integer> {
             }
             var out = context.out();
             out.println(info.database() + ": current version " + info.currentVersion() + " (" + info.format().name().toLowerCase() + ")");
+            info.migrations().stream().filter(r -> "Failed".equalsIgnoreCase(r.state())).forEach(r -> out.println("  "
+                    + r.script() + " failed and is not applied in full: fix it and run migrate again (it resumes), or see"
+                    + " 'dbpromote migrate repair'."));
             out.printf("%-16s %-34s %-9s %-12s %-20s %s%n", "Version", "Script", "State", "Checksum", "Installed on", "Time");
             for (InfoResult.Row row : info.migrations()) {
                 out.printf("%-16s %-34s %-9s %-12s %-20s %s%n", row.version(), row.script(), row.state(),

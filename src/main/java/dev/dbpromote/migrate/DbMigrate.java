@@ -9,17 +9,20 @@ import dev.dbpromote.migrate.lint.LintReport;
 import dev.dbpromote.migrate.lint.LintTarget;
 import dev.dbpromote.migrate.lint.Linter;
 import dev.dbpromote.migrate.lint.Rule;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -46,9 +49,15 @@ public final class DbMigrate {
      * @param allowedRules lint rules allowed everywhere (config {@code migrations.allow})
      * @param baselineVersion for a non-empty database without history: versions up to this one count as applied
      * @param rehearsal the target is a clone of production's data, so its timings forecast production's
+     * @param placeholders Flyway placeholders for the SQL callbacks Flyway runs (null: placeholder replacement off)
      */
     public record Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
-            boolean rehearsal) {
+            boolean rehearsal, Map<String, String> placeholders) {
+        public Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
+                boolean rehearsal) {
+            this(historyTable, target, dryRun, allowedRules, baselineVersion, rehearsal, Map.of());
+        }
+
         public static Options defaults() {
             return new Options("flyway_schema_history", null, false, List.of(), null, true);
         }
@@ -70,14 +79,14 @@ public final class DbMigrate {
     public MigrateResult migrate() {
         Set<String> gooseApplied = Set.of();
         Set<String> partialVersions;
-        Map<String, Integer> resumable = new HashMap<>();
+        Map<String, Integer> resuming = new LinkedHashMap<>();
         try (Connection c = Jdbc.open(target)) {
             if (set.format() == MigrationFormat.GOOSE) {
                 gooseApplied = GooseLedger.applied(c);
                 adoptingGoose = !gooseApplied.isEmpty();
             }
-            for (String v : clearResumableFailures(c)) {
-                resumable.put(v, PartialProgress.find(c, v).map(PartialProgress.Entry::applied).orElse(0));
+            for (String v : resumableFailures(c, !options.dryRun())) {
+                resuming.put(v, PartialProgress.find(c, v).map(PartialProgress.Entry::applied).orElse(0));
             }
             partialVersions = Set.copyOf(PartialProgress.versions(c));
         } catch (SQLException e) {
@@ -87,37 +96,37 @@ public final class DbMigrate {
         List<AppliedMigration> applied = new ArrayList<>();
         AtomicReference<MigrationFailure> failure = new AtomicReference<>();
         Set<String> adopt = gooseApplied;
-        Flyway flyway = flyway(f -> new StatementExecutor(f, touched.getOrDefault(f.version(), Set.of()), adopt, partialVersions,
-                progress, applied::add, failure::set));
-
-        // A dry run keeps a resumable failed row (it deletes nothing), where the real run has removed it by now.
-        validate(flyway, options.dryRun() ? resumable.keySet() : Set.of());
-        MigrationInfo[] pendingInfo = flyway.info().pending();
-        String before = versionOf(flyway.info().current());
+        Flyway inspector = inspector();
+        // A dry run leaves a resumable failed row where it is, so its check must not stop at it.
+        validate(inspector, options.dryRun() ? resuming.keySet() : Set.of());
+        MigrationInfo[] all = inspector.info().all();
+        String before = currentVersion(all);
         List<MigrationFile> pendingFiles = new ArrayList<>();
         List<MigrateResult.PendingMigration> pending = new ArrayList<>();
-        // A dry run leaves a failed run's history row in place (see clearResumableFailures), so Flyway does
-        // not list that version as pending: the plan names it first, as the real run would resume it.
-        for (Map.Entry<String, Integer> r : options.dryRun() ? resumable.entrySet() : Set.<Map.Entry<String, Integer>>of()) {
-            MigrationFile f = set.byVersion(r.getKey());
-            if (f != null && r.getValue() <= f.statements().size()) {
-                pendingFiles.add(f);
-                pending.add(new MigrateResult.PendingMigration(f.version(), f.script(),
-                        f.statements().subList(r.getValue(), f.statements().size())));
+        List<MigrationInfo> pendingInfo = new ArrayList<>();
+        for (MigrationInfo i : all) {
+            if (options.dryRun() && i.getState().isFailed() && resuming.containsKey(key(i))) {
+                pendingInfo.add(i); // resumed by the real run
             }
         }
+        pendingInfo.addAll(List.of(inspector.info().pending()));
         for (MigrationInfo p : pendingInfo) {
-            MigrationFile f = set.byVersion(p.getVersion().getVersion());
-            if (f == null) {
+            MigrationFile f = p.getVersion() == null ? set.repeatable(p.getScript()) : set.byVersion(p.getVersion().getVersion());
+            if (f == null && p.getVersion() != null) {
                 f = set.files().stream().filter(m -> MigrationVersion.fromVersion(m.version()).equals(p.getVersion())).findFirst().orElse(null);
             }
             if (f != null) {
                 pendingFiles.add(f);
-                pending.add(new MigrateResult.PendingMigration(f.version(), f.script(), options.dryRun() ? f.statements() : List.of()));
+                // A resumed file runs from the statement after the last one the failed run applied.
+                int from = options.dryRun() ? Math.min(resuming.getOrDefault(key(p), 0), f.statements().size()) : 0;
+                pending.add(new MigrateResult.PendingMigration(f.version(), f.script(),
+                        options.dryRun() ? f.statements().subList(from, f.statements().size()) : List.of()));
             }
         }
-        // Goose versions being adopted are not "run": lint only what will really execute.
-        List<MigrationFile> toRun = pendingFiles.stream().filter(f -> !(f.format() == MigrationFormat.GOOSE && adopt.contains(f.version())))
+        // Goose versions being adopted are not "run": lint only what will really execute. Repeatable migrations
+        // (views, routines re-created on change) are not linted.
+        List<MigrationFile> toRun = pendingFiles.stream().filter(f -> !f.repeatable())
+                .filter(f -> !(f.format() == MigrationFormat.GOOSE && adopt.contains(f.version())))
                 .toList();
         LintReport lint = lintAgainstTarget(toRun);
         progress.line("Target %s: at version %s, %d pending (%s format)%s", target.describe(), before, pendingFiles.size(),
@@ -135,6 +144,8 @@ public final class DbMigrate {
             return new MigrateResult(true, true, target.describe(), set.format(), before, before, pending, List.of(), null, lint,
                     Set.of(), null);
         }
+        Flyway flyway = flyway(f -> new StatementExecutor(f, f.repeatable() ? Set.of() : touched.getOrDefault(f.version(), Set.of()),
+                adopt, partialVersions, progress, applied::add, failure::set), true);
         try {
             flyway.migrate();
         } catch (FlywayException e) {
@@ -142,14 +153,37 @@ public final class DbMigrate {
                 throw classify(e);
             }
         }
-        String after = versionOf(flyway.info().current());
+        // The last version that is applied in full: a failed one is not "current" (its file is resumed on the next run).
+        String after = currentVersion(inspector.info().all());
         Set<String> touchedTables = new LinkedHashSet<>();
-        applied.stream().filter(a -> !a.adopted()).forEach(a -> touchedTables.addAll(touched.getOrDefault(a.version(), Set.of())));
-        if (failure.get() != null) {
+        applied.stream().filter(a -> !a.adopted() && a.version() != null)
+                .forEach(a -> touchedTables.addAll(touched.getOrDefault(a.version(), Set.of())));
+        if (failure.get() != null && failure.get().version() != null) {
             touchedTables.addAll(touched.getOrDefault(failure.get().version(), Set.of()));
         }
         return new MigrateResult(failure.get() == null, false, target.describe(), set.format(), before, after, pending, applied,
                 failure.get(), lint, touchedTables, forecast(applied, lint, options.rehearsal()));
+    }
+
+    /** Executors for a Flyway that only reads history: never called, as it never migrates. */
+    private StatementExecutor readOnly(MigrationFile f) {
+        return new StatementExecutor(f, Set.of(), Set.of(), Set.of(), progress, a -> { }, x -> { });
+    }
+
+    /** The highest version applied successfully ("none" before the first); failed rows do not count. */
+    static String currentVersion(MigrationInfo[] all) {
+        MigrationVersion current = null;
+        for (MigrationInfo i : all) {
+            if (i.getVersion() != null && i.getState().isApplied() && !i.getState().isFailed()
+                    && (current == null || i.getVersion().isNewerThan(current))) {
+                current = i.getVersion();
+            }
+        }
+        return current == null ? "none" : current.getVersion();
+    }
+
+    private static String key(MigrationInfo i) {
+        return i.getVersion() != null ? i.getVersion().getVersion() : i.getScript();
     }
 
     /** Lint with the target's tables at hand: a drop or NOT NULL on a table that is empty (or new) there is not an error. */
@@ -177,7 +211,7 @@ public final class DbMigrate {
                         i.getScript(), i.getState().getDisplayName(), i.getChecksum(),
                         i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant(), i.getInstalledBy(), i.getExecutionTime()));
             }
-            return new InfoResult(target.describe(), set.format(), versionOf(flyway.info().current()), rows);
+            return new InfoResult(target.describe(), set.format(), currentVersion(flyway.info().all()), rows);
         } catch (FlywayException e) {
             throw classify(e);
         }
@@ -194,10 +228,10 @@ public final class DbMigrate {
         List<String> cleared = new ArrayList<>();
         try (Connection c = Jdbc.open(target)) {
             Flyway flyway = inspector();
-            List<String> failed = new ArrayList<>();
+            List<MigrationInfo> failed = new ArrayList<>();
             for (MigrationInfo i : flyway.info().all()) {
-                if (i.getState().isFailed() && i.getVersion() != null) {
-                    failed.add(i.getVersion().getVersion());
+                if (i.getState().isFailed()) {
+                    failed.add(i);
                     cleared.add(i.getScript());
                 }
             }
@@ -207,13 +241,13 @@ public final class DbMigrate {
                     cleared.add("partial progress of version " + v);
                 }
             }
-            warnStatementsRunAgain(c, failed, partial);
+            warnStatementsRunAgain(c, failed.stream().map(DbMigrate::key).toList(), partial);
             if (options.dryRun()) {
                 progress.line("Dry run: nothing was cleared on %s.", target.describe());
                 return cleared;
             }
-            for (String v : failed) {
-                deleteFailedRow(c, v);
+            for (MigrationInfo i : failed) {
+                deleteFailedRow(c, i);
             }
             for (String v : partial) {
                 PartialProgress.clear(c, v);
@@ -231,7 +265,7 @@ public final class DbMigrate {
         Set<String> versions = new LinkedHashSet<>(failed);
         versions.addAll(partial);
         for (String v : versions) {
-            MigrationFile f = set.byVersion(v);
+            MigrationFile f = set.byVersion(v) != null ? set.byVersion(v) : set.repeatable(v);
             String script = f != null ? f.script() : "version " + v;
             var entry = PartialProgress.find(c, v);
             if (entry.isPresent() && entry.get().applied() == 0) {
@@ -252,24 +286,34 @@ public final class DbMigrate {
         }
     }
 
-    /** A Flyway for reading history only; its executors are never called. */
+    /** A Flyway for reading history only: no callbacks, its executors are never called. */
     private Flyway inspector() {
-        return flyway(f -> new StatementExecutor(f, Set.of(), Set.of(), Set.of(), progress, a -> { }, x -> { }));
+        return flyway(this::readOnly, false);
     }
 
-    private Flyway flyway(java.util.function.Function<MigrationFile, StatementExecutor> executors) {
+    /**
+     * @param callbacks let Flyway run the set's SQL callbacks (only for the real migrate: Flyway fires them in its own
+     *     order — beforeMigrate, beforeEachMigrate, afterEachMigrate(Error), beforeRepeatables, afterVersioned,
+     *     afterMigrate(Applied|Error), and the validate ones as migrate validates first)
+     */
+    private Flyway flyway(Function<MigrationFile, StatementExecutor> executors, boolean callbacks) {
+        boolean runCallbacks = callbacks && !set.callbacks().isEmpty();
         var config = Flyway.configure(getClass().getClassLoader())
                 .dataSource(target.jdbcUrl(), target.user(), target.password().reveal())
                 .table(options.historyTable())
-                .locations(set.files().isEmpty() ? "filesystem:" + System.getProperty("java.io.tmpdir")
-                        : "filesystem:" + set.files().get(0).path().getParent())
+                .locations(runCallbacks ? callbackLocations() : new String[] {"filesystem:" + (set.files().isEmpty()
+                        ? System.getProperty("java.io.tmpdir") : set.files().get(0).path().getParent())})
                 .skipDefaultResolvers(true)
-                .skipDefaultCallbacks(true)
+                .skipDefaultCallbacks(!runCallbacks)
                 .resolvers(new SetResolver(set, executors))
                 .cleanDisabled(true)
-                .validateOnMigrate(false)
+                .validateOnMigrate(runCallbacks)
                 .ignoreMigrationPatterns("*:pending")
+                .placeholderReplacement(options.placeholders() != null)
                 .createSchemas(false);
+        if (options.placeholders() != null) {
+            config.placeholders(options.placeholders());
+        }
         if (adoptingGoose) {
             // goose's history is the truth: start ours empty (baseline 0) and adopt each goose version.
             config.baselineOnMigrate(true).baselineVersion("0").baselineDescription("adopted from goose_db_version");
@@ -288,8 +332,12 @@ public final class DbMigrate {
         return config.load();
     }
 
-    /** Refuses to run when applied migrations were changed after the fact, naming each. */
-    private void validate(Flyway flyway, Set<String> failedToResume) {
+    /**
+     * Refuses to run when applied migrations were changed after the fact, naming each.
+     *
+     * @param resumable failed rows (by version or script) the run resumes, not problems
+     */
+    private void validate(Flyway flyway, Set<String> resumable) {
         ValidateResult result;
         try {
             result = flyway.validateWithResult();
@@ -301,19 +349,20 @@ public final class DbMigrate {
         }
         List<String> problems = new ArrayList<>();
         for (ValidateOutput o : result.invalidMigrations) {
-            if (failedToResume.contains(o.version)) {
+            if (resumable.contains(o.version) || resumable.stream().anyMatch(r -> o.filepath != null && o.filepath.endsWith(r))) {
                 continue;
             }
             String what = o.filepath == null || o.filepath.isEmpty() ? "version " + o.version : o.filepath;
             String msg = o.errorDetails == null ? "invalid" : o.errorDetails.errorMessage;
             if (msg != null && msg.toLowerCase().contains("checksum mismatch")) {
-                problems.add(what + " (version " + o.version + ") was changed after it was applied: " + oneLine(msg)
+                problems.add(what + (o.version == null || o.version.isEmpty() ? "" : " (version " + o.version + ")")
+                        + " was changed after it was applied: " + flywayText(msg)
                         + ". Revert the file to what was applied and put the change in a new migration.");
             } else if (msg != null && msg.contains("not resolved locally")) {
                 problems.add("version " + o.version + " (" + o.description + ") is applied in the database but has no file here."
                         + " Restore the file, or check you are pointing at the right database.");
             } else {
-                problems.add(what + ": " + oneLine(msg));
+                problems.add(what + ": " + flywayText(msg) + ".");
             }
         }
         if (problems.isEmpty()) {
@@ -323,11 +372,31 @@ public final class DbMigrate {
                 + target.describe() + "); nothing was migrated:\n  - " + String.join("\n  - ", problems));
     }
 
+    /** The callback script a Flyway error came from ("Error while executing afterMigrate callback: …"), or null. */
+    private String callbackFailure(FlywayException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        for (Path p : set.callbacks()) {
+            String name = p.getFileName().toString();
+            String event = name.substring(0, name.length() - 4).split("__")[0];
+            if (m.contains(name) || m.contains(event + " callback")) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** Where Flyway looks for the callback scripts: the outermost folders holding them. */
+    private String[] callbackLocations() {
+        List<Path> dirs = set.callbacks().stream().map(Path::getParent).distinct().toList();
+        return dirs.stream().filter(d -> dirs.stream().noneMatch(o -> !o.equals(d) && d.startsWith(o)))
+                .map(d -> "filesystem:" + d).toArray(String[]::new);
+    }
+
     /**
-     * A failed row we can resume from is removed so Flyway runs the (fixed) file again; others need a
-     * person. A dry run removes nothing (its Flyway ignores failed rows instead). Returns the resumable versions.
+     * Failed rows we can resume from (their partial progress is recorded), by version or, for a repeatable
+     * migration, script. Removed (when {@code clear}) so Flyway runs the fixed file again; others need a person.
      */
-    private List<String> clearResumableFailures(Connection c) throws SQLException {
+    private Set<String> resumableFailures(Connection c, boolean clear) throws SQLException {
         Flyway flyway = inspector();
         MigrationInfo[] all;
         try {
@@ -336,26 +405,37 @@ public final class DbMigrate {
             throw classify(e);
         }
         Set<String> partial = new LinkedHashSet<>(PartialProgress.versions(c));
-        List<String> resumable = new ArrayList<>();
+        Set<String> resumable = new LinkedHashSet<>();
         for (MigrationInfo i : all) {
-            if (i.getState() != MigrationState.FAILED || i.getVersion() == null) {
+            if (i.getState() != MigrationState.FAILED) {
                 continue;
             }
-            String v = i.getVersion().getVersion();
+            String v = key(i);
             if (partial.contains(v)) {
                 resumable.add(v);
+                if (clear) {
+                    deleteFailedRow(c, i);
+                }
             } else {
-                throw DbPromoteException.invalid(i.getScript() + " (version " + v + ") is marked failed in " + options.historyTable()
+                throw DbPromoteException.invalid(i.getScript() + (i.getVersion() == null ? "" : " (version " + v + ")")
+                        + " is marked failed in " + options.historyTable()
                         + " by a run outside dbpromote, so which of its statements were applied is unknown. Check the database,"
                         + " undo or finish that migration by hand, then run 'dbpromote migrate repair' to clear the mark.");
             }
         }
-        if (!options.dryRun()) {
-            for (String v : resumable) {
-                deleteFailedRow(c, v);
-            }
-        }
         return resumable;
+    }
+
+    private void deleteFailedRow(Connection c, MigrationInfo failed) throws SQLException {
+        if (failed.getVersion() != null) {
+            deleteFailedRow(c, failed.getVersion().getVersion());
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM `" + options.historyTable().replace("`", "``")
+                + "` WHERE success = 0 AND version IS NULL AND script = ?")) {
+            ps.setString(1, failed.getScript()); // a repeatable migration
+            ps.executeUpdate();
+        }
     }
 
     private void deleteFailedRow(Connection c, String version) throws SQLException {
@@ -374,18 +454,37 @@ public final class DbMigrate {
                     + " recorded, not run); if goose manages it, keep goose_db_version and its files in goose format;"
                     + " if the history table has another name, set migrations.table.", e);
         }
+        String callback = callbackFailure(e);
         Throwable t = e;
         while (t != null) {
             if (t instanceof SQLException sql) {
-                return Jdbc.translate(target, sql);
+                DbPromoteException translated = Jdbc.translate(target, sql);
+                if (callback != null) {
+                    return new DbPromoteException(translated.kind(), "Flyway SQL callback " + callback + " failed on "
+                            + target.describe() + ": " + translated.getMessage() + " Fix the callback script and run migrate again;"
+                            + " migrations applied before it stay applied.", e);
+                }
+                return translated;
             }
             t = t.getCause();
         }
-        return DbPromoteException.external("Migration engine error on " + target.describe() + ": " + oneLine(e.getMessage()), e);
+        return DbPromoteException.external("Migration engine error on " + target.describe() + ": " + flywayText(e.getMessage()) + ".", e);
     }
 
-    private static String versionOf(MigrationInfo current) {
-        return current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion();
+    /**
+     * Flyway's own message, embedded in ours: one line, no final period (we end the sentence), and without
+     * Flyway's advice to "run repair" — Flyway's repair rewrites checksums, dbpromote's only forgets failed runs,
+     * so that advice would contradict the fix we give.
+     */
+    static String flywayText(String s) {
+        String t = oneLine(s)
+                .replaceAll("(?i)\\s*Either revert the changes to the migration,? or run repair to update the schema history\\.?", "")
+                .replaceAll("(?i)\\s*[^.]*\\brun repair\\b[^.]*\\.?", "")
+                .strip();
+        while (t.endsWith(".")) {
+            t = t.substring(0, t.length() - 1).strip();
+        }
+        return t;
     }
 
     private static String oneLine(String s) {

@@ -25,18 +25,33 @@ public record MigrationFailure(
                 .append(" (line ").append(line).append("): ").append(error).append('\n');
         b.append("  statement: ").append(sql.strip().lines().findFirst().orElse("")).append('\n');
         if (statementsApplied == 0) {
-            b.append("  State: nothing of ").append(script).append(" is applied");
+            b.append("  State: no statement of ").append(script).append(" was applied");
         } else {
-            b.append("  State: statements 1-").append(statementsApplied).append(" of ").append(script)
-                    .append(" are applied and stay applied (MySQL commits DDL immediately; it cannot be rolled back)");
+            b.append("  State: ").append(statements(statementsApplied)).append(" of ").append(script)
+                    .append(statementsApplied == 1 ? " is" : " are")
+                    .append(" applied and stay").append(statementsApplied == 1 ? "s" : "")
+                    .append(" applied (MySQL commits DDL immediately; it cannot be rolled back)");
         }
         if (rolledBack > 0) {
-            b.append("; ").append(rolledBack).append(" statement(s) after the last DDL were rolled back");
+            b.append("; ").append(rolledBack).append(rolledBack == 1 ? " statement" : " statements")
+                    .append(" after the last DDL ").append(rolledBack == 1 ? "was" : "were").append(" rolled back");
         }
-        b.append(".\n  Fix: correct statement ").append(statement).append(" (and later ones) in ").append(script)
-                .append(", leave statements 1-").append(Math.max(statementsApplied, 0))
-                .append(" as they are, and run migrate again: it resumes at statement ").append(statementsApplied + 1)
+        b.append(".\n  Fix: correct statement ").append(statement);
+        if (statement < statementsTotal) {
+            b.append(" (and later ones if needed)");
+        }
+        b.append(" in ").append(script);
+        if (statementsApplied > 0) {
+            b.append(", leave ").append(statements(statementsApplied)).append(statementsApplied == 1 ? " as it is" : " as they are");
+        }
+        b.append(", and run migrate again: it ").append(statementsApplied == 0 ? "runs the file from statement 1"
+                : "resumes at statement " + (statementsApplied + 1))
                 .append(". Later migrations were not run and no later environment is touched.");
         return b.toString();
+    }
+
+    /** "statement 1" or "statements 1-3": the first {@code n} statements of a file ({@code n} at least 1). */
+    static String statements(int n) {
+        return n == 1 ? "statement 1" : "statements 1-" + n;
     }
 }

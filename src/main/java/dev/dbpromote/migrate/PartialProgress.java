@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Which statements of a failed migration stayed applied, kept in the target database (table
- * {@code dbpromote_partial_migrations}, created on the first failure) so the next run — on any agent —
+ * {@code dbpromote_partial_migrations}, keyed by version or a repeatable migration's script, created on the first failure) so the next run — on any agent —
  * resumes after them instead of re-running DDL that already happened.
  */
 final class PartialProgress {
@@ -59,7 +59,7 @@ final class PartialProgress {
 
     static void save(Connection c, MigrationFile file, int applied, String error) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (version VARCHAR(50) PRIMARY KEY, script VARCHAR(1000) NOT NULL,"
+            s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (version VARCHAR(255) PRIMARY KEY, script VARCHAR(1000) NOT NULL,"
                     + " statements_applied INT NOT NULL, checksums TEXT NOT NULL, error TEXT,"
                     + " failed_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)");
         }
@@ -69,7 +69,7 @@ final class PartialProgress {
         }
         try (PreparedStatement ps = c.prepareStatement("REPLACE INTO " + TABLE
                 + " (version, script, statements_applied, checksums, error) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, file.version());
+            ps.setString(1, file.key());
             ps.setString(2, file.script());
             ps.setInt(3, applied);
             ps.setString(4, sums.toString());
@@ -107,11 +107,13 @@ final class PartialProgress {
     }
 
     private static DbPromoteException changed(Entry entry, MigrationFile file) {
-        return DbPromoteException.invalid(file.script() + " was partly applied by an earlier failed run (statements 1-"
-                + entry.applied() + " are in the database), and those statements have changed since. dbpromote will not"
-                + " guess which version of them the database has. Either restore statements 1-" + entry.applied()
-                + " as they were and fix only the failing statement onwards, or undo their effect by hand and run"
-                + " 'dbpromote migrate repair' to forget the partial run.");
+        String applied = MigrationFailure.statements(entry.applied());
+        return DbPromoteException.invalid(file.script() + " was partly applied by an earlier failed run (" + applied
+                + (entry.applied() == 1 ? " is" : " are") + " in the database), and " + (entry.applied() == 1 ? "it has" : "they have")
+                + " changed since. dbpromote will not guess which version of them the database has. Either restore " + applied
+                + " as " + (entry.applied() == 1 ? "it was" : "they were") + " and fix only the failing statement onwards, or undo"
+                + " their effect by hand and run 'dbpromote migrate repair' to forget the partial run (the next migrate then runs"
+                + " the whole file again).");
     }
 
     private static boolean exists(Connection c) throws SQLException {

@@ -57,13 +57,14 @@ final class StatementExecutor implements MigrationExecutor {
             return List.of();
         }
         int start = 0;
-        Optional<PartialProgress.Entry> partial = partialVersions.contains(file.version())
-                ? PartialProgress.find(c, file.version()) : Optional.empty();
+        Optional<PartialProgress.Entry> partial = partialVersions.contains(file.key())
+                ? PartialProgress.find(c, file.key()) : Optional.empty();
         if (partial.isPresent()) {
             start = PartialProgress.resumeAt(partial.get(), file);
             if (start > 0) {
-                progress.line("  %s: resuming at statement %d (line %d); statements 1-%d were applied by the failed run",
-                        file.script(), start + 1, start < file.statements().size() ? file.statements().get(start).line() : 0, start);
+                progress.line("  %s: resuming at statement %d (line %d); %s applied by the failed run",
+                        file.script(), start + 1, start < file.statements().size() ? file.statements().get(start).line() : 0,
+                        MigrationFailure.statements(start) + (start == 1 ? " was" : " were"));
             }
         }
         List<TableStats> stats = TableStats.measure(c, touchedTables);
@@ -98,7 +99,7 @@ final class StatementExecutor implements MigrationExecutor {
             }
             c.setAutoCommit(true);
             if (partial.isPresent()) {
-                PartialProgress.clear(c, file.version());
+                PartialProgress.clear(c, file.key());
             }
             if (file.format() == MigrationFormat.GOOSE && GooseLedger.exists(c)) {
                 GooseLedger.record(c, file.version());

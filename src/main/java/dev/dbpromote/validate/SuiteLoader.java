@@ -109,7 +109,7 @@ public final class SuiteLoader {
             try (JsonParser p = factory.createParser(text)) {
                 JsonToken t = p.nextToken();
                 if (t == null) {
-                    throw DbPromoteException.invalid("Expectation suite " + file + " is empty. See README: 'Expectation suites'.");
+                    throw DbPromoteException.invalid("Expectation suite " + file + " is empty. See README: 'dataValidate: is the data right'.");
                 }
                 JsonNode root = read(p, "", lines, file);
                 return new Located(root, lines);
@@ -208,7 +208,7 @@ public final class SuiteLoader {
             JsonNode root = tree.root();
             if (!root.isObject()) {
                 throw DbPromoteException.invalid(file + ": an expectation suite is a map with 'tables' (dbpromote) or"
-                        + " 'expectations' (Great Expectations). See README: 'Expectation suites'.");
+                        + " 'expectations' (Great Expectations). See README: 'dataValidate: is the data right'.");
             }
             String name = text(root, "suite");
             if (name == null) {
@@ -332,7 +332,7 @@ public final class SuiteLoader {
             var type = ExpectationType.byName(typeName);
             if (type.isEmpty()) {
                 problem(kwargsAt, "unknown expectation '" + typeName + "'" + suggestion(typeName, ExpectationType.names())
-                        + " (README: 'Expectation suites' lists all)");
+                        + " (README: 'dataValidate: is the data right' lists all)");
                 return;
             }
             if (kwargs.isMissingNode() || kwargs.isNull()) {

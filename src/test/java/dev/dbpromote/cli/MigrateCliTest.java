@@ -96,7 +96,8 @@ class MigrateCliTest {
 
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.out().contains("V1__bad.sql failed at statement 2 of 2 (line 2)"), r.out());
-        assertTrue(r.out().contains("statements 1-1 of V1__bad.sql are applied"), r.out());
+        assertTrue(r.out().contains("State: statement 1 of V1__bad.sql is applied and stays applied"), r.out());
+        assertFalse(r.out().contains("1-1"), "no 'statements 1-1' (issue 10): " + r.out());
         String junit = Files.readString(repo.resolve(".dbpromote/junit/migrate-ci.xml"));
         assertTrue(junit.contains("<failure"), junit);
         CliRun.Result json = cli.run("migrate", "--env", "ci", "--output", "json");
@@ -104,7 +105,7 @@ class MigrateCliTest {
         String problem = dev.dbpromote.core.Json.mapper().readTree(json.out()).get("problem").asText();
         assertTrue(problem.startsWith("Migration FAILED on "), problem);
         assertTrue(problem.contains("V1__bad.sql failed at statement 2 of 2 (line 2): ") && problem.contains("statement: INSERT INTO nope VALUES (1)")
-                && problem.contains("statements 1-1 of V1__bad.sql are applied and stay applied"), problem);
+                && problem.contains("statement 1 of V1__bad.sql is applied and stays applied"), problem);
         assertTrue(json.err().contains(problem), json.err());
 
         migration("V1__bad.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);\n");
@@ -194,5 +195,62 @@ class MigrateCliTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("-- V1__a.sql") && r.out().contains("CREATE TABLE a (id INT PRIMARY KEY);"), r.out());
         assertTrue(db.column("SHOW TABLES").isEmpty());
+    }
+
+    @EachServer
+    void gooseEnvsubReadsTheEnvironmentAndAnUnsetVariableIsExitTwo(TestDatabase db) throws IOException {
+        CliRun cli = cli(db);
+        migration("20240101000000_orders.sql", "-- +goose Up\n-- +goose ENVSUB ON\nCREATE TABLE ${TABLE_PREFIX}orders (id INT PRIMARY KEY);\n");
+
+        CliRun.Result unset = cli.run("migrate", "--env", "ci");
+
+        assertEquals(2, unset.exitCode(), unset.toString());
+        assertTrue(unset.err().contains("20240101000000_orders.sql line 3: environment variable TABLE_PREFIX is not set"),
+                unset.toString());
+        assertTrue(db.column("SHOW TABLES").isEmpty(), "nothing changed, not even the history table");
+
+        CliRun.Result set = cli.env("TABLE_PREFIX", "eu_").run("migrate", "--env", "ci");
+        assertEquals(0, set.exitCode(), set.toString());
+        assertTrue(db.column("SHOW TABLES").contains("eu_orders"));
+    }
+
+    @EachServer
+    void flywayPlaceholdersComeFromDbpromoteYaml(TestDatabase db) throws IOException {
+        CliRun cli = cli(db);
+        Files.writeString(repo.resolve("dbpromote.yaml"), Files.readString(repo.resolve("dbpromote.yaml"))
+                + "migrations:\n  placeholders: {prefix: shop_}\n");
+        migration("V1__orders.sql", "-- by ${flyway:user} on ${flyway:defaultSchema}\nCREATE TABLE ${prefix}orders (id INT PRIMARY KEY);\n");
+        migration("V2__unknown.sql", "SELECT '${tenant}';\n");
+
+        CliRun.Result unknown = cli.run("migrate", "--env", "ci");
+        assertEquals(2, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("V2__unknown.sql line 1: no value for placeholder ${tenant}"), unknown.toString());
+        assertTrue(db.column("SHOW TABLES").isEmpty());
+
+        Files.delete(repo.resolve("db/migrations/V2__unknown.sql"));
+        CliRun.Result r = cli.run("migrate", "--env", "ci");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(db.column("SHOW TABLES").contains("shop_orders"));
+    }
+
+    @EachServer
+    void aDryRunAfterAFailedRunChangesNothingAndInfoAgreesWithMigrate(TestDatabase db) throws IOException {
+        CliRun cli = cli(db);
+        migration("V1__ok.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
+        migration("V2__bad.sql", "CREATE TABLE b (id INT PRIMARY KEY);\nINSERT INTO nope VALUES (1);\n");
+        assertEquals(1, cli.run("migrate", "--env", "ci").exitCode());
+        String history = "SELECT CONCAT_WS('|', installed_rank, version, success) FROM flyway_schema_history ORDER BY installed_rank";
+        var before = db.column(history);
+        var partial = db.column("SELECT CONCAT_WS('|', version, statements_applied) FROM dbpromote_partial_migrations");
+
+        CliRun.Result dry = cli.run("migrate", "--env", "ci", "--dry-run");
+
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertTrue(dry.out().contains("at version 1") && dry.out().contains("-- V2__bad.sql"), dry.out());
+        assertEquals(before, db.column(history), "the failed row is still there");
+        assertEquals(partial, db.column("SELECT CONCAT_WS('|', version, statements_applied) FROM dbpromote_partial_migrations"));
+
+        CliRun.Result info = cli.run("migrate", "info", "--env", "ci");
+        assertTrue(info.out().contains("current version 1 (flyway)") && info.out().contains("V2__bad.sql failed"), info.out());
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -261,5 +262,139 @@ class DbMigrateTest {
         assertEquals("V1__typo.sql", f.script());
         assertEquals(3, f.line());
         assertEquals(1064, f.sqlErrorCode());
+    }
+
+    /** Issue 10 bug 1: the minimal file from the issue, which Flyway applies. */
+    @EachServer
+    void delimiterAfterACommentAppliesAsFlywayDoes(TestDatabase db) throws IOException {
+        write("V1__routine.sql", """
+                CREATE TABLE t1(id int primary key);
+                -- x
+                DELIMITER //
+                CREATE FUNCTION f() RETURNS INT DETERMINISTIC BEGIN RETURN 1; END//
+                DELIMITER ;
+                """);
+        MigrateResult r = migrate(db);
+        assertTrue(r.success(), String.valueOf(r.failure()));
+        assertEquals(List.of("1"), db.column("SELECT f()"));
+    }
+
+    @EachServer
+    void failureMessagesCountStatementsInWords(TestDatabase db) throws IOException {
+        write("V1__first_fails.sql", "INSERT INTO nope VALUES (1);\nCREATE TABLE a (id INT PRIMARY KEY);\n");
+        String none = migrate(db).failure().describe();
+        assertTrue(none.contains("State: no statement of V1__first_fails.sql was applied"), none);
+        assertTrue(none.contains("it runs the file from statement 1"), none);
+        assertFalse(none.contains("1-0") || none.contains("statements 1-1"), none);
+    }
+
+    /** Issue 10 item 6: migrate and info agree on the current version; a failed run does not name the failed version. */
+    @EachServer
+    void aFailedVersionIsNotTheCurrentOne(TestDatabase db) throws IOException {
+        write("V5__ok.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
+        write("V6__bad.sql", "CREATE TABLE b (id INT PRIMARY KEY);\nINSERT INTO nope VALUES (1);\n");
+
+        MigrateResult failed = migrate(db);
+
+        assertEquals("5", failed.versionAfter());
+        InfoResult info = new DbMigrate(db.root(), MigrationScanner.scan(List.of(dir), "auto"), DbMigrate.Options.defaults(),
+                lines::add).info();
+        assertEquals("5", info.currentVersion());
+        assertEquals("Failed", info.migrations().stream().filter(r -> "6".equals(r.version())).findFirst().orElseThrow().state());
+    }
+
+    @EachServer
+    void changedFileMessageEmbedsFlywaysTextWithoutDoubledPeriodsOrRepairAdvice(TestDatabase db) throws IOException {
+        write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
+        migrate(db);
+        write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY, x INT);\n");
+
+        String msg = assertThrows(DbPromoteException.class, () -> migrate(db)).getMessage();
+
+        assertFalse(msg.contains(".."), msg);
+        assertFalse(msg.toLowerCase().contains("run repair"), "Flyway's repair rewrites checksums, ours does not: " + msg);
+        assertTrue(msg.contains("Revert the file to what was applied"), msg);
+    }
+
+    /** Repeatable migrations: history rows exactly as the Flyway library writes them, and each side validates the other's. */
+    @EachServer
+    void repeatableMigrationsAreRecordedAsFlywayRecordsThem(TestDatabase flywayDb, TestDatabase ours) throws IOException {
+        write("V1__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY, total INT);\n");
+        write("R__order_totals.sql", "CREATE OR REPLACE VIEW order_totals AS SELECT SUM(total) AS total FROM orders;\n");
+        Flyway real = Flyway.configure().dataSource(flywayDb.root().jdbcUrl(), "root", "").locations("filesystem:" + dir).load();
+        real.migrate();
+        assertTrue(migrate(ours).success(), lines.toString());
+        assertTrue(migrate(flywayDb).pending().isEmpty(), "Flyway's history: nothing pending for us");
+
+        write("R__order_totals.sql", "CREATE OR REPLACE VIEW order_totals AS SELECT SUM(total) AS total, COUNT(*) AS n FROM orders;\n");
+        real.migrate();
+        MigrateResult changed = migrate(ours);
+        assertEquals(List.of("R__order_totals.sql"), changed.applied().stream().map(AppliedMigration::script).toList(),
+                "re-applied because its checksum changed");
+        assertTrue(migrate(ours).applied().isEmpty(), "and not again");
+        assertTrue(ours.column("SHOW COLUMNS FROM order_totals").contains("n"));
+
+        String columns = "SELECT CONCAT_WS('|', installed_rank, IFNULL(version, 'NULL'), description, type, script, checksum, success)"
+                + " FROM flyway_schema_history ORDER BY installed_rank";
+        assertEquals(flywayDb.column(columns), ours.column(columns));
+        Flyway.configure().dataSource(ours.root().jdbcUrl(), "root", "").locations("filesystem:" + dir).load().validate();
+    }
+
+    /** SQL callbacks run in Flyway's order: compared with the Flyway library running the same folder. */
+    @EachServer
+    void callbacksRunInFlywaysOrderAndNeverInADryRun(TestDatabase flywayDb, TestDatabase ours) throws IOException {
+        String log = "CREATE TABLE IF NOT EXISTS cb_log (id INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(100));\n"
+                + "INSERT INTO cb_log (what) VALUES ('%s');\n";
+        for (String event : List.of("beforeMigrate", "beforeEachMigrate", "afterEachMigrate", "afterMigrate", "beforeRepeatables",
+                "afterVersioned", "afterMigrateApplied")) {
+            write(event + ".sql", log.formatted(event));
+        }
+        write("afterMigrate__second.sql", log.formatted("afterMigrate__second ${flyway:filename} ${who}"));
+        write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
+        write("V2__b.sql", "CREATE TABLE b (id INT PRIMARY KEY);\n");
+        write("R__v.sql", "CREATE OR REPLACE VIEW v AS SELECT * FROM a;\n");
+
+        MigrateResult dry = migrate(ours, new DbMigrate.Options("flyway_schema_history", null, true, List.of(), null, true,
+                Map.of("who", "ci")));
+        assertTrue(dry.dryRun());
+        assertTrue(ours.column("SHOW TABLES").isEmpty(), "a dry run runs no callback");
+
+        Flyway.configure().dataSource(flywayDb.root().jdbcUrl(), "root", "").locations("filesystem:" + dir)
+                .placeholders(Map.of("who", "ci")).load().migrate();
+        MigrateResult r = migrate(ours, new DbMigrate.Options("flyway_schema_history", null, false, List.of(), null, true,
+                Map.of("who", "ci")));
+
+        assertTrue(r.success(), lines.toString());
+        List<String> order = ours.column("SELECT what FROM cb_log ORDER BY id");
+        assertEquals(flywayDb.column("SELECT what FROM cb_log ORDER BY id"), order);
+        assertEquals("beforeMigrate", order.get(0), order.toString());
+        assertTrue(order.contains("afterMigrate__second afterMigrate__second.sql ci"), order.toString());
+    }
+
+    @EachServer
+    void flywayPlaceholdersIncludingFlywaysOwnAreReplaced(TestDatabase db) throws IOException {
+        write("V1__a.sql", "CREATE TABLE ${flyway:defaultSchema}.${prefix}orders (id INT PRIMARY KEY);\n");
+        MigrationSet set = MigrationScanner.scan(List.of(dir), "auto",
+                new ScanContext(k -> null, Map.of("flyway:defaultSchema", db.name(), "prefix", "shop_")));
+
+        assertTrue(new DbMigrate(db.root(), set, DbMigrate.Options.defaults(), lines::add).migrate().success(), lines.toString());
+        assertTrue(db.column("SHOW TABLES").contains("shop_orders"));
+    }
+
+    @EachServer
+    void aFailedRepeatableMigrationResumesLikeAVersionedOne(TestDatabase db) throws IOException {
+        write("V1__a.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
+        write("R__views.sql", "CREATE OR REPLACE VIEW v1 AS SELECT id FROM a;\nCREATE OR REPLACE VIEW v2 AS SELECT nope FROM a;\n");
+
+        MigrationFailure f = migrate(db).failure();
+        assertEquals("R__views.sql", f.script());
+        assertEquals(2, f.line());
+
+        write("R__views.sql", "CREATE OR REPLACE VIEW v1 AS SELECT id FROM a;\nCREATE OR REPLACE VIEW v2 AS SELECT id AS nope FROM a;\n");
+        MigrateResult fixed = migrate(db);
+        assertTrue(fixed.success(), String.valueOf(fixed.failure()));
+        assertEquals(2, fixed.applied().get(0).resumedAt());
+        assertEquals(List.of("R__views.sql|1"), db.column("SELECT CONCAT_WS('|', script, success) FROM flyway_schema_history"
+                + " WHERE version IS NULL"));
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,5 +131,113 @@ class GooseTest {
         DbPromoteException unterminated = assertThrows(DbPromoteException.class, () -> MigrationScanner.scan(List.of(dir), "auto"));
         assertTrue(unterminated.getMessage().contains("line 2") && unterminated.getMessage().contains("not terminated"),
                 unterminated.getMessage());
+    }
+
+    /** Issue 10 bug 2: goose sends a block as one string with multiStatements on, so all its statements run. */
+    @EachServer
+    void blockHoldingSeveralStatementsRunsThemAllAndFailsAtTheRightLine(TestDatabase db) throws IOException {
+        Path file = dir.resolve("20240101000000_two_tables.sql");
+        Files.writeString(file, """
+                -- +goose Up
+                -- +goose StatementBegin
+                CREATE TABLE t1 (id INT PRIMARY KEY);
+                CREATE TABLE t2 (id INT PRIMARY KEY);
+
+                INSERT INTO missing VALUES (1);
+                -- +goose StatementEnd
+                -- +goose Down
+                DROP TABLE t2;
+                """);
+        MigrateResult failed = new DbMigrate(db.root(), MigrationScanner.scan(List.of(dir), "auto"), DbMigrate.Options.defaults(),
+                text -> { }).migrate();
+
+        MigrationFailure f = failed.failure();
+        assertEquals(3, f.statement(), "the block's third statement");
+        assertEquals(6, f.line(), "reported by its own line, not the block's");
+        assertEquals(2, f.statementsApplied());
+        assertTrue(db.column("SHOW TABLES").containsAll(List.of("t1", "t2")));
+        assertEquals("none", failed.versionAfter(), "a failed migration is not the current version");
+
+        Files.writeString(file, Files.readString(file).replace("INSERT INTO missing", "INSERT INTO t2"));
+        MigrateResult fixed = new DbMigrate(db.root(), MigrationScanner.scan(List.of(dir), "auto"), DbMigrate.Options.defaults(),
+                text -> { }).migrate();
+        assertTrue(fixed.success(), String.valueOf(fixed.failure()));
+        assertEquals(3, fixed.applied().get(0).resumedAt(), "resumed inside the block, after the two CREATEs");
+        assertEquals(1, db.count("t2"));
+    }
+
+    @Test
+    void blockStatementsAreSplitAsTheServerSplitsThem() {
+        GooseParser.Parsed p = GooseParser.parse("""
+                -- +goose Up
+                -- +goose StatementBegin
+                CREATE TABLE a (id INT, note VARCHAR(10) DEFAULT ';');
+                CREATE TRIGGER a_bi BEFORE INSERT ON a FOR EACH ROW
+                BEGIN
+                  SET NEW.note = 'x;y';
+                END;
+                -- +goose StatementEnd
+                SELECT 3; SELECT 4; -- one goose statement, two for the server
+                """, "1_x.sql", k -> null);
+        assertEquals(2, p.up().size(), "goose's view: the block and one line");
+        List<SqlStatement> run = p.executable();
+        assertEquals(List.of(3, 4, 9, 9), run.stream().map(SqlStatement::line).toList());
+        assertTrue(run.get(1).sql().endsWith("END"), run.get(1).sql());
+    }
+
+    /** Issue 10 bug 3: ENVSUB with goose's syntax, only between ON and OFF; an unset variable is refused. */
+    @Test
+    void envsubSubstitutesBetweenOnAndOffOnly() {
+        String file = """
+                -- +goose Up
+                -- +goose ENVSUB ON
+                CREATE TABLE ${PREFIX}orders (id INT, region VARCHAR(10) DEFAULT '${REGION:-eu}', cost VARCHAR(9) DEFAULT '\\$5');
+                -- +goose ENVSUB OFF
+                INSERT INTO t VALUES ('${PREFIX}');
+                """;
+        GooseParser.Parsed p = GooseParser.parse(file, "1_x.sql", Map.of("PREFIX", "shop_")::get);
+        assertEquals("CREATE TABLE shop_orders (id INT, region VARCHAR(10) DEFAULT 'eu', cost VARCHAR(9) DEFAULT '$5');",
+                p.up().get(0).text());
+        assertEquals("INSERT INTO t VALUES ('${PREFIX}');", p.up().get(1).text(), "after OFF nothing is substituted");
+
+        DbPromoteException unset = assertThrows(DbPromoteException.class, () -> GooseParser.parse(file, "1_x.sql", k -> null));
+        assertEquals(DbPromoteException.Kind.INVALID_INPUT, unset.kind());
+        assertTrue(unset.getMessage().startsWith("1_x.sql line 3: environment variable PREFIX is not set")
+                && unset.getMessage().contains("${PREFIX:-value}"), unset.getMessage());
+
+        assertTrue(GooseParser.parse(file, "1_x.sql", k -> null, false).up().get(0).text().startsWith("CREATE TABLE orders"),
+                "reading without running (lint): goose's own empty substitution, no error");
+
+        DbPromoteException required = assertThrows(DbPromoteException.class, () -> GooseParser.parse(
+                "-- +goose Up\n-- +goose envsub on\nSELECT '${X?must be set}';\n", "2_y.sql", k -> null));
+        assertTrue(required.getMessage().contains("$X: must be set"), required.getMessage());
+    }
+
+    @EachServer
+    void envsubAppliesWithTheEnvironmentGiven(TestDatabase db) throws IOException {
+        Files.writeString(dir.resolve("20240101000000_envsub.sql"), """
+                -- +goose Up
+                -- +goose ENVSUB ON
+                CREATE TABLE ${PREFIX}orders (id INT PRIMARY KEY);
+                """);
+        MigrationSet set = MigrationScanner.scan(List.of(dir), "auto", new ScanContext(Map.of("PREFIX", "eu_")::get, Map.of()));
+        assertTrue(new DbMigrate(db.root(), set, DbMigrate.Options.defaults(), text -> { }).migrate().success());
+        assertTrue(db.column("SHOW TABLES").contains("eu_orders"));
+    }
+
+    @Test
+    void annotationsAsGooseReadsThem() {
+        GooseParser.Parsed p = GooseParser.parse("-- +goose up\n-- +goose statementbegin\nSELECT 1;\n-- +goose STATEMENTEND\n",
+                "1_x.sql", k -> null);
+        assertEquals(1, p.up().size(), "any letter case");
+        DbPromoteException indented = assertThrows(DbPromoteException.class,
+                () -> GooseParser.parse("-- +goose Up\n  -- +goose StatementBegin\nSELECT 1;\n", "1_x.sql", k -> null));
+        assertTrue(indented.getMessage().contains("line 2") && indented.getMessage().contains("indented"), indented.getMessage());
+        DbPromoteException unknown = assertThrows(DbPromoteException.class,
+                () -> GooseParser.parse("-- +goose Up\n-- +goose Foo\n", "1_x.sql", k -> null));
+        assertTrue(unknown.getMessage().contains("unknown goose annotation 'Foo'"), unknown.getMessage());
+        DbPromoteException before = assertThrows(DbPromoteException.class,
+                () -> GooseParser.parse("SELECT 1;\n-- +goose Up\n", "1_x.sql", k -> null));
+        assertTrue(before.getMessage().contains("line 1: SQL before '-- +goose Up'"), before.getMessage());
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,12 +61,59 @@ class MigrationScannerTest {
     }
 
     @Test
-    void repeatableAndGoMigrationsAreNotSilentlySkipped() throws IOException {
-        Files.writeString(dir.resolve("R__views.sql"), "SELECT 1;");
-        assertTrue(error("auto").contains("repeatable"));
-        Files.delete(dir.resolve("R__views.sql"));
+    void baselineUndoAndGoMigrationsAreNotSilentlySkipped() throws IOException {
+        Files.writeString(dir.resolve("B5__all.sql"), "SELECT 1;");
+        String baseline = error("auto");
+        assertTrue(baseline.contains("baseline migrations (B__) are not supported") && baseline.contains("move this file out")
+                && baseline.contains("V5__all.sql") && baseline.contains("migrations.baselineVersion"), baseline);
+        Files.delete(dir.resolve("B5__all.sql"));
+        Files.writeString(dir.resolve("U2__undo.sql"), "SELECT 1;");
+        assertTrue(error("auto").contains("undo migrations (U__)"));
+        Files.delete(dir.resolve("U2__undo.sql"));
         Files.writeString(dir.resolve("20240101_x.go"), "package migrations");
         assertTrue(error("auto").contains("Go migration"));
+    }
+
+    @Test
+    void repeatablesAndCallbacksAreFlywayFilesNotMisnamedOnes() throws IOException {
+        Files.writeString(dir.resolve("V1__a.sql"), "CREATE TABLE a (id INT);");
+        Files.writeString(dir.resolve("R__views.sql"), "CREATE OR REPLACE VIEW v AS SELECT * FROM a;");
+        Files.writeString(dir.resolve("R__b_first.sql"), "SELECT 1;");
+        Files.writeString(dir.resolve("beforeMigrate.sql"), "SELECT 1;");
+        Files.writeString(dir.resolve("afterEachMigrate__log.sql"), "SELECT 1;");
+
+        MigrationSet set = MigrationScanner.scan(List.of(dir), "auto");
+
+        assertEquals(MigrationFormat.FLYWAY, set.format());
+        assertEquals(List.of("1"), set.files().stream().map(MigrationFile::version).toList());
+        assertEquals(List.of("b first", "views"), set.repeatables().stream().map(MigrationFile::description).toList(),
+                "Flyway orders repeatables by description");
+        assertTrue(set.repeatables().get(1).repeatable() && set.repeatables().get(1).version() == null);
+        assertEquals(List.of("afterEachMigrate__log.sql", "beforeMigrate.sql"),
+                set.callbacks().stream().map(p -> p.getFileName().toString()).sorted().toList());
+
+        Files.writeString(dir.resolve("beforeMigrat.sql"), "SELECT 1;");
+        assertTrue(error("auto").contains("beforeMigrat.sql matches neither"), "a misspelt callback is not ignored");
+    }
+
+    @Test
+    void flywayPlaceholdersAreReplacedAndAnUnknownOneNamesFileAndLine() throws IOException {
+        Files.writeString(dir.resolve("V1__a.sql"), "-- owner: ${Owner}\nCREATE TABLE ${flyway:defaultSchema}.`${prefix}orders` (id INT);\n");
+        Map<String, String> values = Map.of("prefix", "shop_", "owner", "team-a", "flyway:defaultSchema", "db1");
+        MigrationFile f = MigrationScanner.scan(List.of(dir), "auto", new ScanContext(k -> null, values)).files().get(0);
+        assertEquals("CREATE TABLE db1.`shop_orders` (id INT)", f.statements().get(0).sql());
+        assertEquals(MigrationScanner.flywayChecksum(Files.readString(dir.resolve("V1__a.sql"))), f.checksum(),
+                "the checksum is the file's as written, as Flyway computes it");
+
+        Files.writeString(dir.resolve("V2__b.sql"), "SELECT 1;\n\nINSERT INTO t VALUES ('${tenant}');\n");
+        DbPromoteException e = assertThrows(DbPromoteException.class,
+                () -> MigrationScanner.scan(List.of(dir), "auto", new ScanContext(k -> null, values)));
+        assertEquals(DbPromoteException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().startsWith("V2__b.sql line 3: no value for placeholder ${tenant}")
+                && e.getMessage().contains("migrations.placeholders.tenant"), e.getMessage());
+
+        MigrationFile literal = MigrationScanner.scan(List.of(dir), "auto", new ScanContext(k -> null, null)).files().get(1);
+        assertTrue(literal.statements().get(1).sql().contains("${tenant}"), "placeholderReplacement: false keeps it");
     }
 
     @Test
