@@ -45,9 +45,15 @@ public final class DbMigrate {
      * @param allowedRules lint rules allowed everywhere (config {@code migrations.allow})
      * @param baselineVersion for a non-empty database without history: versions up to this one count as applied
      * @param rehearsal the target is a clone of production's data, so its timings forecast production's
+     * @param blueGreen the target is a blue/green green: changes that break replication from blue are lint errors
      */
     public record Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
-            boolean rehearsal) {
+            boolean rehearsal, boolean blueGreen) {
+        public Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
+                boolean rehearsal) {
+            this(historyTable, target, dryRun, allowedRules, baselineVersion, rehearsal, false);
+        }
+
         public static Options defaults() {
             return new Options("flyway_schema_history", null, false, List.of(), null, true);
         }
@@ -104,7 +110,7 @@ public final class DbMigrate {
         // Goose versions being adopted are not "run": lint only what will really execute.
         List<MigrationFile> toRun = pendingFiles.stream().filter(f -> !(f.format() == MigrationFormat.GOOSE && adopt.contains(f.version())))
                 .toList();
-        LintReport lint = new Linter(options.allowedRules()).lint(toRun);
+        LintReport lint = new Linter(options.allowedRules(), options.blueGreen()).lint(toRun);
         progress.line("Target %s: at version %s, %d pending (%s format)%s", target.describe(), before, pendingFiles.size(),
                 set.format().name().toLowerCase(), adopt.isEmpty() ? "" : ", goose history found: " + adopt.size() + " version(s) to adopt");
         for (LintFinding f : lint.findings()) {

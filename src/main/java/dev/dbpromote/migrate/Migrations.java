@@ -34,4 +34,10 @@ public final class Migrations {
         MigrationsConfig m = config.migrations();
         return new DbMigrate.Options(m.table(), target, dryRun, m.allow(), m.baselineVersion(), rehearsal);
     }
+
+    /** As {@link #options(Config, String, boolean, boolean)}, for a blue/green green when {@code blueGreen}. */
+    public static DbMigrate.Options options(Config config, String target, boolean dryRun, boolean rehearsal, boolean blueGreen) {
+        MigrationsConfig m = config.migrations();
+        return new DbMigrate.Options(m.table(), target, dryRun, m.allow(), m.baselineVersion(), rehearsal, blueGreen);
+    }
 }

@@ -23,11 +23,24 @@ import java.util.Set;
  */
 public final class Linter {
 
+    /** What a blue/green target adds to a {@code bluegreen-incompatible} finding: the way to make the change safely. */
+    public static final String EXPAND_CONTRACT = "on a blue-green target this stops replication from blue to green. Use"
+            + " expand/contract instead: now only add (new columns at the end of the table with a DEFAULT, new tables,"
+            + " indexes), let the service write both shapes, and drop or rename the old column/table in a later release"
+            + " after the switchover";
+
     private final Set<String> allowedEverywhere;
+    private final boolean blueGreenTarget;
 
     /** @param allowedEverywhere rule ids allowed in every file (config {@code migrations.allow}) */
     public Linter(Collection<String> allowedEverywhere) {
+        this(allowedEverywhere, false);
+    }
+
+    /** @param blueGreenTarget the migrations run on a blue/green green: {@code bluegreen-incompatible} is an error */
+    public Linter(Collection<String> allowedEverywhere, boolean blueGreenTarget) {
         this.allowedEverywhere = Set.copyOf(allowedEverywhere);
+        this.blueGreenTarget = blueGreenTarget;
     }
 
     public LintReport lint(List<MigrationFile> files) {
@@ -44,8 +57,9 @@ public final class Linter {
                     if (reason == null && allowedEverywhere.contains(hit.rule().id())) {
                         reason = "allowed for all migrations in dbpromote.yaml (migrations.allow)";
                     }
-                    findings.add(new LintFinding(hit.rule().id(), hit.rule().severity(), file.script(), st.line(),
-                            st.summary(), hit.detail() + ": " + hit.rule().explanation(),
+                    boolean onGreen = blueGreenTarget && hit.rule() == Rule.BLUE_GREEN_INCOMPATIBLE;
+                    findings.add(new LintFinding(hit.rule().id(), onGreen ? Severity.ERROR : hit.rule().severity(), file.script(),
+                            st.line(), st.summary(), hit.detail() + ": " + (onGreen ? EXPAND_CONTRACT : hit.rule().explanation()),
                             reason == null || reason.isBlank() ? null : reason));
                 }
                 newTables.addAll(a.created());
