@@ -58,8 +58,7 @@ public record BlueGreenTarget(String env, ConnectionSpec blue, ConnectionSpec gr
         ConnectionSpec blue = new ConnectionSpec(host, port, database, user, Passwords.resolve(db, environment, config.baseDir(), where));
         GreenServer g = db.green();
         ConnectionSpec green = new ConnectionSpec(g.host(), g.port(), database, g.user() != null ? g.user() : user,
-                g.passwordEnv() == null && g.passwordFile() == null ? blue.password()
-                        : Passwords.resolve(g, environment, config.baseDir(), where + ".green"));
+                Passwords.resolve(g, environment, config.baseDir(), where + ".green"));
         return new BlueGreenTarget(env, blue, green,
                 duration(db.switchoverTimeout(), DEFAULT_SWITCHOVER_TIMEOUT), duration(db.keepBlueFor(), DEFAULT_KEEP_BLUE_FOR),
                 duration(db.maxReplicaLag(), DEFAULT_MAX_REPLICA_LAG), duration(db.maxTransactionAge(), DEFAULT_MAX_TRANSACTION_AGE));

@@ -194,6 +194,30 @@ final class Replication {
         }
     }
 
+    /**
+     * Waits until the applier has executed blue's log up to {@code pos} by polling the replica status (unlike
+     * {@code MASTER_POS_WAIT}, this also sees an applier that reached an {@code UNTIL} position and stopped there).
+     */
+    boolean pollApplied(BinlogPosition pos, Duration timeout) throws SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ReplicaStatus st = status();
+            if (st.executedFile() != null && (st.executedFile().compareTo(pos.file()) > 0
+                    || st.executedFile().equals(pos.file()) && st.executedPosition() >= pos.position())) {
+                return true;
+            }
+            if (st.error() != null || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     void setReadOnly(boolean on, Duration lockWait) throws SQLException {
         try (Statement s = c.createStatement()) {
             // SET GLOBAL read_only waits for open transactions and table locks; bound the wait.

@@ -356,7 +356,7 @@ public final class SelfManagedBlueGreen {
             try {
                 BinlogPosition at = Replication.on(b).startSnapshot();
                 green.applyUntil(at);
-                if (!green.waitApplied(at, t.switchoverTimeout())) {
+                if (!green.pollApplied(at, t.switchoverTimeout())) {
                     throw DbPromoteException.external("Green did not catch up with blue's " + at + " within "
                             + dev.dbpromote.config.Durations.format(t.switchoverTimeout()) + " (" + describe(green.status())
                             + "); cannot compare. Check 'dbpromote bluegreen status'.");

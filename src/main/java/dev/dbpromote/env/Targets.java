@@ -76,10 +76,8 @@ public final class Targets {
         String database = db.database() != null ? db.database() : config.source().database();
         String user = g.user() != null ? g.user() : db.user() != null ? db.user() : config.source().user();
         String where = "environments." + envName + ".database";
-        var password = g.passwordEnv() == null && g.passwordFile() == null
-                ? Passwords.resolve(db, environment, config.baseDir(), where)
-                : Passwords.resolve(g, environment, config.baseDir(), where + ".green");
-        return new ConnectionSpec(g.host(), g.port(), database, user, password);
+        return new ConnectionSpec(g.host(), g.port(), database, user,
+                Passwords.resolve(g, environment, config.baseDir(), where + ".green"));
     }
 
     public EnvironmentStore store() {
