@@ -345,35 +345,92 @@ public final class SelfManagedBlueGreen {
     // ---------------------------------------------------------------------------------------------------- compare
 
     /**
-     * Compares green with blue at one instant of blue's history while blue keeps taking writes: green's applier pauses,
-     * a consistent snapshot of blue records its binlog position, green applies exactly up to that position and stops,
-     * both are compared, and green's applier resumes. Tables not in {@code touched} must match.
+     * Green and blue held at one instant of blue's history while blue keeps taking writes: green's applier pauses, a
+     * consistent snapshot of blue records its binlog position, and green applies exactly up to that position and stops
+     * there. Until {@link Frozen#close()}, every new connection to green and {@link Frozen#blue()} see the same data, so
+     * tables the migrations did not touch must match. Closing resumes green's applier.
      */
-    public SourceComparison.Result compareWithBlue(Set<String> touched, int sampleKeys, long chunkKeys) {
-        try (Connection b = Jdbc.open(t.blue()); Connection g = Jdbc.open(t.green())) {
+    public Frozen freeze() {
+        Connection b = null;
+        Connection g = null;
+        try {
+            b = Jdbc.open(t.blue());
+            g = Jdbc.open(t.green().withDatabase(null));
             Replication green = Replication.on(g);
             green.stopApplier();
-            try {
-                BinlogPosition at = Replication.on(b).startSnapshot();
-                green.applyUntil(at);
-                if (!green.pollApplied(at, t.switchoverTimeout())) {
-                    throw DbPromoteException.external("Green did not catch up with blue's " + at + " within "
-                            + dev.dbpromote.config.Durations.format(t.switchoverTimeout()) + " (" + describe(green.status())
-                            + "); cannot compare. Check 'dbpromote bluegreen status'.");
-                }
-                progress.line("Comparing green with blue, both at blue's binlog position %s", at);
-                try (Connection gr = Jdbc.open(t.green())) {
-                    return new SourceComparison(b, t.database(), gr, t.database(), touched, sampleKeys, chunkKeys, progress)
-                            .compare("blue " + t.blue().describe() + " at " + at);
-                }
-            } finally {
-                try (Statement s = b.createStatement()) {
-                    s.execute("COMMIT");
-                }
+            BinlogPosition at = Replication.on(b).startSnapshot();
+            green.applyUntil(at);
+            if (!green.pollApplied(at, t.switchoverTimeout())) {
+                ReplicaStatus st = green.status();
                 green.startApplier();
+                throw DbPromoteException.external("Green did not catch up with blue's " + at + " within "
+                        + dev.dbpromote.config.Durations.format(t.switchoverTimeout()) + " (" + describe(st)
+                        + "); cannot compare. Check 'dbpromote bluegreen status --env " + t.env() + "'.");
             }
+            progress.line("Green and blue held at blue's binlog position %s for the comparison (blue keeps taking writes)", at);
+            return new Frozen(b, g, at);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(b);
+            closeQuietly(g);
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw DbPromoteException.external("Holding green and blue at one position failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Blue's snapshot connection and green paused at the same binlog position; close to let green apply again. */
+    public static final class Frozen implements AutoCloseable {
+        private final Connection blue;
+        private final Connection green;
+        private final BinlogPosition at;
+
+        private Frozen(Connection blue, Connection green, BinlogPosition at) {
+            this.blue = blue;
+            this.green = green;
+            this.at = at;
+        }
+
+        /** Blue inside the snapshot (do not commit it); the caller may close it, {@link #close()} does too. */
+        public Connection blue() {
+            return blue;
+        }
+
+        public BinlogPosition position() {
+            return at;
+        }
+
+        @Override
+        public void close() {
+            try {
+                Replication.on(green).startApplier();
+            } catch (SQLException e) {
+                throw DbPromoteException.external("Green's replication did not resume after the comparison: " + e.getMessage()
+                        + ". Run START SLAVE on green.", e);
+            } finally {
+                closeQuietly(blue);
+                closeQuietly(green);
+            }
+        }
+    }
+
+    /** Compares green with blue at one position of blue's binlog ({@link #freeze()}). */
+    public SourceComparison.Result compareWithBlue(Set<String> touched, int sampleKeys, long chunkKeys) {
+        try (Frozen f = freeze(); Connection gr = Jdbc.open(t.green())) {
+            return new SourceComparison(f.blue(), t.database(), gr, t.database(), touched, sampleKeys, chunkKeys, progress)
+                    .compare("blue " + t.blue().describe() + " at " + f.position());
         } catch (SQLException e) {
             throw DbPromoteException.external("Comparing green with blue failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // closing only ends the snapshot; nothing to do
+            }
         }
     }
 

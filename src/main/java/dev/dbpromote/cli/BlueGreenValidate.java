@@ -6,7 +6,6 @@ import dev.dbpromote.config.Config;
 import dev.dbpromote.config.ValidateConfig;
 import dev.dbpromote.env.EnvironmentStore;
 import dev.dbpromote.validate.DataValidate;
-import dev.dbpromote.validate.SourceComparison;
 import dev.dbpromote.validate.TouchedTables;
 import dev.dbpromote.validate.ValidateRequest;
 import dev.dbpromote.validate.ValidationResult;
@@ -23,25 +22,23 @@ final class BlueGreenValidate {
     }
 
     static ValidationResult run(CliContext context, Config config, String env, ValidateRequest onGreen, ValidateConfig vc) {
-        ValidationResult suite = new DataValidate(context.progress()).run(onGreen);
-        if (!"source".equals(vc.compare())) {
-            return suite;
-        }
         EnvironmentStore store = new EnvironmentStore(config.stateDir());
-        if (!"replicating".equals(SelfManagedBlueGreen.phase(store, env))) {
-            context.progress().line("Not compared with blue: '%s' is switched over, green no longer replicates from blue", env);
-            return suite;
+        if (!"source".equals(vc.compare()) || !"replicating".equals(SelfManagedBlueGreen.phase(store, env))) {
+            if ("source".equals(vc.compare())) {
+                context.progress().line("Not compared with blue: '%s' is switched over, green no longer replicates from blue", env);
+            }
+            return new DataValidate(context.progress()).run(onGreen);
         }
         BlueGreenTarget target = BlueGreenTarget.of(config, env, context.environment());
         TouchedTables touched = TouchedTables.between(config, target.green(), target.blue());
         context.progress().line("Migrations on green but not on blue: %s; tables they touch: %s",
                 touched.versions().isEmpty() ? "none" : String.join(", ", touched.versions()),
                 touched.tables().isEmpty() ? "none (every table must match)" : String.join(", ", touched.tables()));
-        SourceComparison.Result comparison = new SelfManagedBlueGreen(target, store, context.progress(), Clock.systemUTC())
-                .compareWithBlue(touched.tables(), vc.sampleRows(), vc.compareChunkKeys());
-        Reports.write(config, "bluegreen-compare", env, comparison);
-        return new ValidationResult(suite.suite(), suite.suiteFile(), suite.database(), suite.server(), suite.strategy(),
-                suite.success() && comparison.success(), suite.warnOnly(), suite.statistics(), suite.results(), comparison,
-                suite.queries(), suite.startedAt(), suite.duration(), suite.reports());
+        ValidateRequest withBlue = new ValidateRequest(onGreen.target(), target.blue(), onGreen.suite(), onGreen.parameters(),
+                touched.tables(), onGreen.stateDir(), onGreen.envKey(), onGreen.strategy(), onGreen.sampleRows(), onGreen.warnOnly(),
+                onGreen.compareChunkKeys());
+        try (SelfManagedBlueGreen.Frozen frozen = new SelfManagedBlueGreen(target, store, context.progress(), Clock.systemUTC()).freeze()) {
+            return new DataValidate(context.progress()).run(withBlue, frozen::blue);
+        }
     }
 }

@@ -9,14 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dbpromote.core.Secret;
 import dev.dbpromote.db.ConnectionSpec;
 import dev.dbpromote.db.Jdbc;
+import dev.dbpromote.demo.SteadyWriter;
+import dev.dbpromote.env.EnvironmentStore;
 import dev.dbpromote.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -75,6 +79,7 @@ class SelfManagedBlueGreenTest {
                   orders:
                     expectations:
                       - expect_column_values_to_not_be_null: {column: customer}
+                      - expect_table_row_count_to_equal_source:
                 """);
         Files.writeString(dir.resolve("dbpromote.yaml"), """
                 app: shop
@@ -104,6 +109,11 @@ class SelfManagedBlueGreenTest {
         return CliRun.in(dir).env("BLUE_DB_PASSWORD", ReplicaPair.BLUE_PASSWORD);
     }
 
+    /** The writer's rows (customer w1, w2, ...) up to write number {@code upTo}. */
+    private static String writerRows(long upTo) {
+        return "orders WHERE customer LIKE 'w%' AND CAST(SUBSTRING(customer, 2) AS UNSIGNED) <= " + upTo;
+    }
+
     private static boolean readOnly(ConnectionSpec server) {
         return column(server, "SELECT @@GLOBAL.read_only").get(0).equals("1");
     }
@@ -112,23 +122,33 @@ class SelfManagedBlueGreenTest {
     void wholePromotionReplicatesMigratesValidatesAndSwitchesOverWithoutLosingAWrite() throws Exception {
         String db = repo("switchoverTimeout: 30s\nkeepBlueFor: 2h",
                 "ALTER TABLE orders ADD COLUMN channel VARCHAR(10) NOT NULL DEFAULT 'web';\nCREATE INDEX ix_customer ON orders (customer);\n");
-        exec(pair.blue.root(null), "CREATE USER 'app" + db + "'@'%' IDENTIFIED BY 'app-pass'",
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON " + db + ".* TO 'app" + db + "'@'%'");
+        for (ConnectionSpec server : List.of(pair.blue.root(null), pair.green.root(null))) {
+            exec(server, "CREATE USER 'app" + db + "'@'%' IDENTIFIED BY 'app-pass'",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON " + db + ".* TO 'app" + db + "'@'%'");
+        }
         ConnectionSpec blue = pair.blue.root(db);
         ConnectionSpec green = pair.green.root(db);
+        Secret appPassword = Secret.of("app-pass", "test");
+        ConnectionSpec appOnBlue = new ConnectionSpec("127.0.0.1", pair.blue.port(), db, "app" + db, appPassword);
+        ConnectionSpec appOnGreen = new ConnectionSpec("127.0.0.1", pair.green.port(), db, "app" + db, appPassword);
+        EnvironmentStore store = new EnvironmentStore(dir.resolve(".dbpromote"));
+        long before = count(blue, "orders");
 
         assertEquals(2, cli().run("migrate", "--env", "production").exitCode(), "no green yet: run bluegreen create first");
         assertEquals(0, cli().run("bluegreen", "create", "--env", "production", "--dry-run").exitCode());
         assertTrue(column(pair.green.root(null), "SHOW DATABASES LIKE '" + db + "'").isEmpty(), "a dry run creates nothing");
 
+        // The application writes during the whole promotion, to wherever production is.
+        SteadyWriter writer = SteadyWriter.start(
+                () -> "switched-over".equals(SelfManagedBlueGreen.phase(store, "production")) ? appOnGreen : appOnBlue,
+                "INSERT INTO orders (customer, total) VALUES (CONCAT('w', ?), 1)", Duration.ofMillis(5));
+
         CliRun.Result created = cli().run("bluegreen", "create", "--env", "production", "--output", "json");
         assertEquals(0, created.exitCode(), created.toString());
         assertTrue(created.out().contains("\"outcome\" : \"created\""), created.out());
-        assertEquals(2000, count(green, "orders"), "the snapshot copied every row");
         // Real replication: a write to blue after the copy reaches green.
         exec(blue, "INSERT INTO orders (customer, total) VALUES ('after-copy', 1)");
         await(green, "SELECT COUNT(*) FROM orders WHERE customer = 'after-copy'", "1");
-        assertEquals("Yes", column(pair.green.root(null), "SELECT 'Yes'").get(0));
 
         // A second create reuses green: never two.
         CliRun.Result again = cli().run("bluegreen", "create", "--env", "production", "--output", "json");
@@ -146,7 +166,7 @@ class SelfManagedBlueGreenTest {
 
         CliRun.Result validated = cli().run("validate", "--env", "production", "--output", "json");
         assertEquals(0, validated.exitCode(), validated.toString());
-        assertTrue(validated.err().contains("both at blue's binlog position"), validated.err());
+        assertTrue(validated.err().contains("held at blue's binlog position"), validated.err());
         // The comparison holds a difference when green lost a row: delete one on green only, validate fails.
         exec(green, "SET SESSION sql_log_bin = 0", "DELETE FROM customers WHERE id = 300");
         CliRun.Result diff = cli().run("validate", "--env", "production");
@@ -160,10 +180,24 @@ class SelfManagedBlueGreenTest {
         assertTrue(readOnly(pair.blue.root(null)), "blue stays read-only as the rollback point");
         assertFalse(readOnly(pair.green.root(null)), "green is writable");
         assertTrue(column(pair.green.root(null), "SHOW SLAVE STATUS").isEmpty(), "green no longer replicates");
-        assertEquals(count(blue, "orders"), count(green, "orders"), "every write blue took is on green");
-        ConnectionSpec app = new ConnectionSpec("127.0.0.1", pair.blue.port(), db, "app" + db, dev.dbpromote.core.Secret.of("app-pass", "test"));
+        String greenAt = "127.0.0.1:" + pair.green.port();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (writer.stats().writtenTo().getOrDefault(greenAt, 0L) < 20 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the application moves to green
+        }
+        writer.close();
+        SteadyWriter.Stats w = writer.stats();
+        String blueAt = "127.0.0.1:" + pair.blue.port();
+        assertEquals(w.writtenTo().get(blueAt), Long.valueOf(count(green, writerRows(w.lastSeqOn().get(blueAt)))),
+                "every write blue took during the promotion is on green");
+        assertEquals(w.writtenTo().get(blueAt), Long.valueOf(count(blue, writerRows(Long.MAX_VALUE))), "and blue took no other");
+        assertTrue(w.writtenTo().get(greenAt) >= 20, w.toString());
+        assertEquals(w.written(), count(green, "orders WHERE customer LIKE 'w%'"), "every accepted write is on green, once");
+        assertEquals(0, w.uncertain());
+        assertTrue(w.refused() > 0 && w.pauses() == 1, w.toString());
+        assertTrue(before < count(green, "orders"));
         SQLException refused = assertThrows(SQLException.class, () -> {
-            try (Connection c = Jdbc.open(app); Statement s = c.createStatement()) {
+            try (Connection c = Jdbc.open(appOnBlue); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO orders (customer) VALUES ('late')");
             }
         });
