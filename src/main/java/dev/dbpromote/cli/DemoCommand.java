@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path root = prepare(context.resolve(dir));
         PrintStream out = context.out();
-        out.println("dbpromote demo: the whole flow on an embedded MariaDB. Files: " + root);
+        out.println("dbpromote demo: the whole promotion (dev, staging, production blue/green) on embedded MariaDB servers. Files: " + root);
         out.println();
         long t0 = System.nanoTime();
         heading("Starting two embedded MariaDB 11.4 servers: production (blue, binary log on) and the server green will be");

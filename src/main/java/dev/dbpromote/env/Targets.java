@@ -27,7 +27,13 @@ public final class Targets {
 
     public ConnectionSpec connection(String envName, String pr) {
         EnvironmentConfig env = config.environment(envName);
-        if (env.database().isBlueGreen() && env.database().green() != null && pr == null) {
+        if (env.database().isBlueGreen() && pr == null) {
+            if (env.database().green() == null) {
+                // Never fall through to the in-place database: blue-green promises blue is not migrated.
+                throw DbPromoteException.invalid("Environment '" + envName + "' is blue-green on RDS/Aurora, which this dbpromote does"
+                        + " not drive yet (README: 'Production strategies'). Use strategy: in-place with a snapshot, or a"
+                        + " self-managed green (environments." + envName + ".database.green).");
+            }
             return green(envName, env.database());
         }
         // Only a record that knows a database counts: a gate's approval (env annotate) writes a record with
