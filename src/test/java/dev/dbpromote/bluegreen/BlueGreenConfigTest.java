@@ -16,6 +16,8 @@ class BlueGreenConfigTest {
     Path dir;
 
     private CliRun.Result run(String production, String... args) throws Exception {
+        Files.createDirectories(dir.resolve("db/migrations"));
+        Files.writeString(dir.resolve("db/migrations/V1__x.sql"), "CREATE TABLE t (id INT PRIMARY KEY);\n");
         Files.writeString(dir.resolve("dbpromote.yaml"), """
                 app: shop
                 source: {mysql: {host: 127.0.0.1, port: 1}, database: shop, user: root}
