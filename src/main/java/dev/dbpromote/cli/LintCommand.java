@@ -33,7 +33,9 @@ final class LintCommand implements Callable<Integer> {
     public Integer call() {
         Config config = context.loadConfig(options);
         MigrationSet set = Migrations.scan(config);
-        LintReport report = Migrations.lint(config, set);
+        // --env of a blue-green environment: what would run on green, where replication breakers are errors.
+        boolean blueGreen = options.env != null && config.environment(options.env).database().isBlueGreen();
+        LintReport report = Migrations.lint(config, set, blueGreen);
         List<Path> files = MigrateReports.writeLint(config.stateDir(), report);
         for (LintFinding f : report.findings()) {
             context.err().println(f.format());

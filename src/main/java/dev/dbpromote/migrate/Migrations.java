@@ -22,11 +22,16 @@ public final class Migrations {
 
     /** Lints every file after {@code migrations.lintFrom} (all files when unset). */
     public static LintReport lint(Config config, MigrationSet set) {
+        return lint(config, set, false);
+    }
+
+    /** As {@link #lint(Config, MigrationSet)}; for a blue/green target {@code bluegreen-incompatible} is an error. */
+    public static LintReport lint(Config config, MigrationSet set, boolean blueGreenTarget) {
         String from = config.migrations().lintFrom();
         List<MigrationFile> files = from == null ? set.files() : set.files().stream()
                 .filter(f -> MigrationVersion.fromVersion(f.version()).isNewerThan(MigrationVersion.fromVersion(from)))
                 .toList();
-        return new Linter(config.migrations().allow()).lint(files);
+        return new Linter(config.migrations().allow(), blueGreenTarget).lint(files);
     }
 
     /** @param rehearsal the target is a clone of the source (its timings forecast production's) */

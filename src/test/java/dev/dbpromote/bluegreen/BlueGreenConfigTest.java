@@ -52,6 +52,19 @@ class BlueGreenConfigTest {
     }
 
     @Test
+    void lintForABlueGreenEnvironmentMakesReplicationBreakersErrors() throws Exception {
+        Files.createDirectories(dir.resolve("db/migrations"));
+        Files.writeString(dir.resolve("db/migrations/V2__y.sql"), "ALTER TABLE t ADD COLUMN c INT FIRST;\n");
+        String bg = "strategy: blue-green\nhost: 127.0.0.1\ngreen: {host: 127.0.0.2}";
+        CliRun.Result plain = run(bg, "lint");
+        assertEquals(0, plain.exitCode(), plain.toString());
+        assertTrue(plain.err().contains("bluegreen-incompatible"), plain.err());
+        CliRun.Result onGreen = run(bg, "lint", "--env", "production");
+        assertEquals(1, onGreen.exitCode(), onGreen.toString());
+        assertTrue(onGreen.err().contains("expand/contract"), onGreen.err());
+    }
+
+    @Test
     void rdsBlueGreenIsRefusedInsteadOfMigratingBlueInPlace() throws Exception {
         String rds = "strategy: blue-green\nrds: {instance: shop-prod, region: us-west-2}\nhost: 127.0.0.1\nport: 1\nuser: root";
         CliRun.Result migrate = run(rds, "migrate", "--env", "production");
