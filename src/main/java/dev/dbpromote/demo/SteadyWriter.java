@@ -111,9 +111,13 @@ public final class SteadyWriter implements AutoCloseable {
                     if (pauseStart == 0) {
                         pauseStart = System.nanoTime();
                     }
-                    close(c);
-                    c = null;
-                    where = production.get();
+                    // A read-only refusal leaves the connection usable: keep it unless production moved.
+                    ConnectionSpec now = production.get();
+                    if (!readOnly || !now.equals(where)) {
+                        close(c);
+                        c = null;
+                    }
+                    where = now;
                     if (!running && !readOnly) {
                         break;
                     }

@@ -209,6 +209,9 @@ class SelfManagedBlueGreenTest {
         assertTrue(info.out().contains(":" + pair.green.port() + "/"), info.out());
 
         assertEquals(0, cli().run("bluegreen", "switchover", "--env", "production").exitCode(), "a re-run is a no-op");
+        CliRun.Result list = cli().run("env", "list");
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("production") && l.contains("switched-over") && !l.contains("gone")),
+                list.out());
         CliRun.Result del = cli().run("bluegreen", "delete", "--env", "production");
         assertEquals(2, del.exitCode(), "green is production now: never deleted");
         assertEquals(1, column(pair.green.root(null), "SHOW DATABASES LIKE '" + db + "'").size());
