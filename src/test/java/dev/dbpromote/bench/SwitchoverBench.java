@@ -83,15 +83,23 @@ public final class SwitchoverBench {
                     writer.close();
                     w = writer.stats();
                 }
+                // What a fresh connection costs here: the writer pays one to reach green after the switchover.
+                long connect = Long.MAX_VALUE;
+                for (int i = 0; i < 3; i++) {
+                    long c0 = System.nanoTime();
+                    try (var c = dev.dbpromote.db.Jdbc.open(appGreen)) {
+                        connect = Math.min(connect, (System.nanoTime() - c0) / 1_000_000);
+                    }
+                }
                 String blueAt = blue.host() + ":" + blue.port();
                 long onBlue = w.writtenTo().getOrDefault(blueAt, 0L);
                 long onGreenFromBlue = ReplicaPair.count(green.root("bench"), "orders WHERE id > " + base + " AND id <= "
                         + (base + w.lastSeqOn().getOrDefault(blueAt, 0L)));
                 long onGreenAll = ReplicaPair.count(green.root("bench"), "orders WHERE id > " + base);
-                System.out.printf("round %d: blue read-only for %4d ms; writer's longest pause %4d ms, %3d writes refused and retried;"
-                                + " accepted %d (blue %d, green %d), on the new production %d, blue's on green %d/%d%n", round,
-                        r.writesRefusedMillis(), w.longestPauseMillis(), w.refused(), w.written(), onBlue, w.written() - onBlue,
-                        onGreenAll, onGreenFromBlue, onBlue);
+                System.out.printf("round %d: blue read-only for %4d ms; writer's longest pause %4d ms (a new connection costs %d ms"
+                                + " here), %3d writes refused and retried; accepted %d (blue %d, green %d), on the new production %d,"
+                                + " blue's on green %d/%d%n", round, r.writesRefusedMillis(), w.longestPauseMillis(), connect, w.refused(),
+                        w.written(), onBlue, w.written() - onBlue, onGreenAll, onGreenFromBlue, onBlue);
                 results.add(new long[] {r.writesRefusedMillis(), w.longestPauseMillis(), w.written() - onGreenAll + (onBlue - onGreenFromBlue),
                         w.uncertain()});
                 // Next round: the old blue becomes the next green (read-only off, its copy of the database dropped).
