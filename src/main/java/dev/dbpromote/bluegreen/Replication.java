@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The replication statements of one server, in its own dialect: MariaDB keeps {@code CHANGE MASTER}/{@code SLAVE},
- * MySQL 8.0.23+ uses {@code CHANGE REPLICATION SOURCE}/{@code REPLICA} (the old names were removed in 8.4).
+ * The replication statements of one server, in its own dialect: MariaDB and MySQL 8.0-8.3 take {@code CHANGE MASTER}/
+ * {@code SLAVE} (MySQL 8.0 before 8.0.23 knows no other), MySQL 8.4 only {@code CHANGE REPLICATION SOURCE}/{@code REPLICA}.
  * Every statement here is the one the server's manual documents for setting up a replica from a snapshot
  * (MariaDB: "Setting up a Replica", MySQL: "Setting Up Replication with Existing Data").
  */
@@ -21,14 +21,20 @@ final class Replication {
 
     private final Connection c;
     private final boolean mariaDb;
+    /** MySQL 8.4+: only the SOURCE/REPLICA names exist (the MASTER/SLAVE ones, deprecated since 8.0.22-8.0.26, are gone). */
+    private final boolean newNames;
 
-    private Replication(Connection c, boolean mariaDb) {
+    private Replication(Connection c, boolean mariaDb, boolean newNames) {
         this.c = c;
         this.mariaDb = mariaDb;
+        this.newNames = newNames;
     }
 
     static Replication on(Connection c) throws SQLException {
-        return new Replication(c, Jdbc.isMariaDb(c.getMetaData().getDatabaseProductVersion()));
+        var md = c.getMetaData();
+        boolean maria = Jdbc.isMariaDb(md.getDatabaseProductVersion());
+        boolean eightFour = !maria && (md.getDatabaseMajorVersion() > 8 || md.getDatabaseMajorVersion() == 8 && md.getDatabaseMinorVersion() >= 4);
+        return new Replication(c, maria, eightFour);
     }
 
     boolean mariaDb() {
@@ -47,7 +53,7 @@ final class Replication {
 
     /** {@code SHOW MASTER STATUS} (MySQL 8.4: {@code SHOW BINARY LOG STATUS}); null when binary logging is off. */
     BinlogPosition binlogPosition() throws SQLException {
-        String sql = mariaDb ? "SHOW MASTER STATUS" : "SHOW MASTER STATUS";
+        String sql = newNames ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             if (!rs.next()) {
                 return null;
@@ -100,7 +106,7 @@ final class Replication {
     }
 
     ReplicaStatus status() throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(mariaDb ? "SHOW SLAVE STATUS" : "SHOW REPLICA STATUS")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(newNames ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS")) {
             if (!rs.next()) {
                 return ReplicaStatus.NONE;
             }
@@ -131,13 +137,19 @@ final class Replication {
                         + ", MASTER_USE_GTID = no");
                 s.execute("START SLAVE");
             } else {
-                s.execute("STOP REPLICA");
+                String stop = newNames ? "STOP REPLICA" : "STOP SLAVE";
+                s.execute(stop);
                 s.execute("CHANGE REPLICATION FILTER REPLICATE_DO_DB = (" + ident(database) + ")");
-                s.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + literal(blue.host()) + ", SOURCE_PORT = " + blue.port()
-                        + ", SOURCE_USER = " + literal(blue.user()) + ", SOURCE_PASSWORD = " + literal(blue.password().reveal())
-                        + ", SOURCE_LOG_FILE = " + literal(from.file()) + ", SOURCE_LOG_POS = " + from.position()
-                        + ", GET_SOURCE_PUBLIC_KEY = 1");
-                s.execute("START REPLICA");
+                s.execute(newNames
+                        ? "CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + literal(blue.host()) + ", SOURCE_PORT = " + blue.port()
+                                + ", SOURCE_USER = " + literal(blue.user()) + ", SOURCE_PASSWORD = " + literal(blue.password().reveal())
+                                + ", SOURCE_LOG_FILE = " + literal(from.file()) + ", SOURCE_LOG_POS = " + from.position()
+                                + ", GET_SOURCE_PUBLIC_KEY = 1"
+                        : "CHANGE MASTER TO MASTER_HOST = " + literal(blue.host()) + ", MASTER_PORT = " + blue.port()
+                                + ", MASTER_USER = " + literal(blue.user()) + ", MASTER_PASSWORD = " + literal(blue.password().reveal())
+                                + ", MASTER_LOG_FILE = " + literal(from.file()) + ", MASTER_LOG_POS = " + from.position()
+                                + ", GET_MASTER_PUBLIC_KEY = 1");
+                s.execute(newNames ? "START REPLICA" : "START SLAVE");
             }
         }
     }
@@ -150,8 +162,8 @@ final class Replication {
                 s.execute("RESET SLAVE ALL");
                 s.execute("SET GLOBAL replicate_do_db = ''");
             } else {
-                s.execute("STOP REPLICA");
-                s.execute("RESET REPLICA ALL");
+                s.execute(newNames ? "STOP REPLICA" : "STOP SLAVE");
+                s.execute(newNames ? "RESET REPLICA ALL" : "RESET SLAVE ALL");
                 s.execute("CHANGE REPLICATION FILTER REPLICATE_DO_DB = ()");
             }
         }
@@ -159,22 +171,22 @@ final class Replication {
 
     void stopApplier() throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(mariaDb ? "STOP SLAVE SQL_THREAD" : "STOP REPLICA SQL_THREAD");
+            s.execute(newNames ? "STOP REPLICA SQL_THREAD" : "STOP SLAVE SQL_THREAD");
         }
     }
 
     /** Applies blue's changes up to {@code until} and stops there (the applier only; the IO thread keeps reading). */
     void applyUntil(BinlogPosition until) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(mariaDb
-                    ? "START SLAVE SQL_THREAD UNTIL MASTER_LOG_FILE = " + literal(until.file()) + ", MASTER_LOG_POS = " + until.position()
-                    : "START REPLICA SQL_THREAD UNTIL SOURCE_LOG_FILE = " + literal(until.file()) + ", SOURCE_LOG_POS = " + until.position());
+            s.execute(newNames
+                    ? "START REPLICA SQL_THREAD UNTIL SOURCE_LOG_FILE = " + literal(until.file()) + ", SOURCE_LOG_POS = " + until.position()
+                    : "START SLAVE SQL_THREAD UNTIL MASTER_LOG_FILE = " + literal(until.file()) + ", MASTER_LOG_POS = " + until.position());
         }
     }
 
     void startApplier() throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(mariaDb ? "START SLAVE" : "START REPLICA");
+            s.execute(newNames ? "START REPLICA" : "START SLAVE");
         }
     }
 
@@ -184,7 +196,7 @@ final class Replication {
      */
     boolean waitApplied(BinlogPosition pos, Duration timeout) throws SQLException {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
-        String fn = mariaDb ? "MASTER_POS_WAIT" : "SOURCE_POS_WAIT";
+        String fn = newNames ? "SOURCE_POS_WAIT" : "MASTER_POS_WAIT";
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT " + fn + "(" + literal(pos.file()) + ", " + pos.position() + ", " + seconds + ")")) {
             rs.next();
