@@ -91,7 +91,7 @@ final class DeployCommand implements Callable<Integer> {
 
     private void print(DeployResult r) {
         if (options.json()) {
-            context.out().println(Json.write(r));
+            context.json(r, Problems.deploy(r));
             return;
         }
         context.out().println("deploy " + r.envKey() + ": " + r.outcome() + (r.success() ? "" : " (FAILED)")

@@ -244,6 +244,9 @@ class SelfManagedBlueGreenTest {
     void replicationBreakingChangeIsALintErrorOnGreenNamingExpandContract() throws Exception {
         repo("", "ALTER TABLE customers DROP COLUMN legacy;\n");
         assertEquals(0, cli().run("bluegreen", "create", "--env", "production").exitCode());
+        CliRun.Result lint = cli().run("lint", "--env", "production");
+        assertEquals(1, lint.exitCode(), lint.toString());
+        assertTrue(lint.out().contains("expand/contract"), lint.out());
         CliRun.Result r = cli().run("migrate", "--env", "production");
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.out().contains("bluegreen-incompatible") && r.out().contains("expand/contract"), r.out());
