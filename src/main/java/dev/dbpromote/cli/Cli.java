@@ -17,6 +17,7 @@ public final class Cli {
 
     public static CommandLine create(CliContext context) {
         CommandLine cli = new CommandLine(new RootCommand(), new ContextFactory(context));
+        addStandardHelpOptions(cli);
         cli.setOut(new PrintWriter(context.out(), true));
         cli.setErr(new PrintWriter(context.err(), true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -29,6 +30,22 @@ public final class Cli {
             return ExitCode.INVALID_INPUT;
         });
         return cli;
+    }
+
+    /**
+     * Gives every command and subcommand, including ones added later, picocli's standard {@code -h/--help}
+     * and {@code -V/--version} (what {@code mixinStandardHelpOptions = true} gives one command), so
+     * {@code dbpromote migrate repair --help} prints repair's own help and exits 0.
+     */
+    private static void addStandardHelpOptions(CommandLine command) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (!spec.mixinStandardHelpOptions() && spec.optionsMap().get("--help") == null && spec.optionsMap().get("-h") == null) {
+            spec.mixinStandardHelpOptions(true);
+        }
+        if (spec.versionProvider() == null && spec.version().length == 0) {
+            spec.versionProvider(new VersionProvider());
+        }
+        command.getSubcommands().values().forEach(Cli::addStandardHelpOptions);
     }
 
     /** Runs the command line and returns the exit code. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.config.ConfigLoader;
+import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Json;
 import dev.dbpromote.core.Progress;
 import java.io.PrintStream;
@@ -46,7 +47,22 @@ public record CliContext(Function<String, String> environment, PrintStream out, 
         err.println(problem);
     }
 
+    /**
+     * The config, and the checks of the shared options that need it: an empty {@code --pr} (Jenkins'
+     * {@code CHANGE_ID} on a branch build) is refused for a per-PR environment, where it would otherwise
+     * mean the shared non-PR one ({@code <app>_dev}).
+     */
     public Config loadConfig(SharedOptions options) {
-        return new ConfigLoader(environment).load(resolve(options.config));
+        Config config = new ConfigLoader(environment).load(resolve(options.config()));
+        String env = options.env();
+        if (options.prGivenEmpty() && env != null && config.environments().containsKey(env)
+                && config.environment(env).perPullRequest()) {
+            throw DbPromoteException.invalid("--pr is empty, and environment '" + env + "' is per pull request"
+                    + (config.environment(env).database().isClone() ? " (strategy: clone)" : " (namespace uses ${PR})")
+                    + ": without a number this would act on the shared non-PR '" + env + "' environment instead."
+                    + " Jenkins' CHANGE_ID is empty on branch builds. Pass the pull request number (e.g. --pr 42), or leave"
+                    + " --pr out to mean the non-PR '" + env + "' environment on purpose.");
+        }
+        return config;
     }
 }

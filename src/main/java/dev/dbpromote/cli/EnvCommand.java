@@ -205,17 +205,28 @@ final class EnvCommand implements Runnable {
             if (config.deploy() == null || config.environment(env).namespace() == null) {
                 return null;
             }
+            dev.dbpromote.deploy.KubeConnection cluster;
             try {
-                DeployDestroy.Result r = new DeployDestroy(config, context.progress())
-                        .run(env, options.pr(), KubeAccess.connect(config, context.environment()), options.dryRun());
-                return "Namespace " + r.namespace() + ": " + r.state();
+                cluster = KubeAccess.connect(config, context.environment());
             } catch (DbPromoteException e) {
                 if (e.kind() != DbPromoteException.Kind.INVALID_INPUT) {
                     throw e;
                 }
                 context.progress().line("Namespace not deleted: %s Run 'dbpromote deploy destroy --env %s%s' where the cluster"
                         + " is reachable.", e.getMessage(), env, options.pr() == null ? "" : " --pr " + options.pr());
-                return "Namespace not deleted (see above)";
+                return "Namespace not deleted (no cluster access, see above)";
+            }
+            try {
+                DeployDestroy.Result r = new DeployDestroy(config, context.progress()).run(env, options.pr(), cluster, options.dryRun());
+                return "Namespace " + r.namespace() + ": " + r.state();
+            } catch (DbPromoteException e) {
+                if (e.kind() != DbPromoteException.Kind.INVALID_INPUT) {
+                    throw e;
+                }
+                // The cluster answered and deploy destroy refuses too: say why, not "run it elsewhere".
+                context.progress().line("Namespace not deleted: the cluster (%s) was reached, and dbpromote refuses: %s",
+                        cluster.describe(), e.getMessage());
+                return "Namespace not deleted (refused, see above)";
             }
         }
     }

@@ -150,7 +150,8 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     @Command(name = "repair", description = {"Forget failed and partly applied migrations after you have checked or undone",
-            "what they left in the database. Changes only dbpromote's bookkeeping, never your tables."})
+            "what they left in the database. Changes only dbpromote's bookkeeping, never your tables: the next",
+            "migrate runs a repaired migration from its first statement again (repair says which statements that repeats)."})
     static final class Repair implements Callable<Integer> {
         private final CliContext context;
 
@@ -165,12 +166,13 @@ final class MigrateCommand implements Callable<Integer> {
         public Integer call() {
             Setup setup = Setup.of(context, options);
             ConnectionSpec db = setup.db();
-            List<String> cleared = setup.migrator(null, false, context).repair();
+            List<String> cleared = setup.migrator(null, options.dryRun(), context).repair();
             if (options.json()) {
-                context.out().println(Json.write(Map.of("success", true, "cleared", cleared)));
+                context.out().println(Json.write(Map.of("success", true, "dryRun", options.dryRun(), "cleared", cleared)));
             } else {
                 context.out().println(cleared.isEmpty() ? "Nothing to repair on " + db.describe() + "."
-                        : "Cleared on " + db.describe() + ": " + String.join(", ", cleared));
+                        : (options.dryRun() ? "Dry run, nothing changed. Would clear on " : "Cleared on ") + db.describe() + ": "
+                        + String.join(", ", cleared));
             }
             return ExitCode.OK;
         }

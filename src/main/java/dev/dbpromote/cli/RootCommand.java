@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
                 DeployCommand.class,
                 CloneCommand.class, EnvCommand.class, SnapshotCommand.class,
                 ValidateCommand.class,
-                picocli.CommandLine.HelpCommand.class},
+                HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success",
                 "  1  the step ran and found a problem (failed validation or rollout, lint error, failed migration)",

@@ -17,6 +17,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.dbpromote.core.DbPromoteException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -46,16 +52,43 @@ public final class ConfigLoader {
     }
 
     public Config load(Path file) {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw DbPromoteException.invalid("Config file " + file + " not found. Create it (README: 'dbpromote.yaml')"
                     + " or point --config at it.");
         } catch (IOException e) {
             throw DbPromoteException.invalid("Config file " + file + " cannot be read: " + e.getMessage());
         }
-        return parse(text, file);
+        return parse(utf8(bytes, file), file);
+    }
+
+    /** The file's text; YAML 1.2 files are Unicode, and ours must be UTF-8: say where it is not and how to convert it. */
+    static String utf8(byte[] bytes, Path file) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            decoder.flush(out);
+            String text = out.flip().toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text; // a UTF-8 byte order mark is allowed
+        }
+        int at = in.position();
+        int line = 1;
+        for (int i = 0; i < at; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        String utf16 = bytes.length >= 2 && (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF || bytes[0] == (byte) 0xFF
+                && bytes[1] == (byte) 0xFE) ? " It starts with a UTF-16 byte order mark." : "";
+        throw DbPromoteException.invalid(file + " is not UTF-8: line " + line + " has the byte 0x"
+                + String.format("%02X", bytes[at] & 0xFF) + ", which is not valid UTF-8 (the file was probably saved as"
+                + " Latin-1/Windows-1252" + (utf16.isEmpty() ? "" : " or UTF-16") + ")." + utf16 + " Save it as UTF-8, e.g. 'iconv -f"
+                + " WINDOWS-1252 -t UTF-8 " + file.getFileName() + " > x.yaml && mv x.yaml " + file.getFileName() + "'.");
     }
 
     /** Parses config text; {@code file} is used for messages and to resolve relative paths. */
@@ -177,6 +210,16 @@ public final class ConfigLoader {
             String got = m instanceof InvalidFormatException f ? " '" + f.getValue() + "'" : "";
             return file + ": wrong type for '" + path + "'" + line + ": expected " + expected + ", got" + got
                     + (got.isEmpty() ? " " + describeToken(m) : "") + ".";
+        }
+        if (e instanceof com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException marked
+                && marked.getProblemMark() != null) {
+            // SnakeYAML knows where the problem is; Jackson's own location is the start of the token it was in.
+            String problem = marked.getProblem() == null ? "" : marked.getProblem();
+            boolean tab = problem.contains("\\t") || problem.toLowerCase().contains("tab character");
+            return file + ": not valid YAML at line " + (marked.getProblemMark().getLine() + 1) + ", column "
+                    + (marked.getProblemMark().getColumn() + 1) + ": " + (tab ? "a tab character" : problem.replaceAll("\\s+", " "))
+                    + "." + (tab ? " YAML does not allow tabs for indentation: indent with spaces."
+                    : " Fix the syntax (indentation, quotes, a ':' after each key).");
         }
         String msg = e.getOriginalMessage();
         return file + ": not valid YAML" + line + ": " + (msg == null ? e.getClass().getSimpleName() : msg.lines().findFirst().orElse(msg))

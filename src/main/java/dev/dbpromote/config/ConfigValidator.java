@@ -72,9 +72,7 @@ final class ConfigValidator {
             }
             DatabaseConfig db = e.getValue().database();
             oneOf(at + ".database.strategy", db.strategy(), Set.of("clone", "in-place", "blue-green"));
-            if (db.ttl() != null) {
-                duration(at + ".database.ttl", db.ttl());
-            }
+            ttl(at + ".database", db);
             if (db.isClone() && e.getValue().isProtected()) {
                 problem(at + ".database.strategy", "a protected environment cannot use strategy: clone"
                         + " (clones are deleted when they expire); use strategy: in-place");
@@ -186,11 +184,45 @@ final class ConfigValidator {
         }
     }
 
-    private void duration(String at, String value) {
+    /**
+     * A clone holds production's data, so it must expire: {@code ttl} is bounded by {@code maxTtl}
+     * (default 30 days, as Neon bounds a branch's expiry), which a team can raise on purpose.
+     */
+    private void ttl(String at, DatabaseConfig db) {
+        java.time.Duration max = null;
+        if (db.maxTtl() != null) {
+            max = duration(at + ".maxTtl", db.maxTtl());
+            if (max != null && max.isZero()) {
+                problem(at + ".maxTtl", "maxTtl must be longer than 0, like 30d");
+                max = null;
+            }
+        }
+        if (db.ttl() == null) {
+            return;
+        }
+        java.time.Duration ttl = duration(at + ".ttl", db.ttl());
+        if (ttl == null) {
+            return;
+        }
+        if (ttl.isZero()) {
+            problem(at + ".ttl", "ttl must be longer than 0 (it is how long a clone lives), like 72h");
+            return;
+        }
+        String maxText = db.maxTtl() != null ? db.maxTtl() : DatabaseConfig.DEFAULT_MAX_TTL;
+        java.time.Duration limit = db.maxTtl() != null ? max : Durations.parse(DatabaseConfig.DEFAULT_MAX_TTL);
+        if (limit != null && ttl.compareTo(limit) > 0) {
+            problem(at + ".ttl", "ttl " + db.ttl() + " is longer than the maximum " + maxText + (db.maxTtl() != null ? " (maxTtl)"
+                    : " (maxTtl's default, as Neon limits a branch's expiry)") + ": a clone holds production's data and must"
+                    + " expire. Use a shorter ttl, or set " + at + ".maxTtl if clones really must live longer.");
+        }
+    }
+
+    private java.time.Duration duration(String at, String value) {
         try {
-            Durations.parse(value);
+            return Durations.parse(value);
         } catch (IllegalArgumentException e) {
             problem(at, e.getMessage());
+            return null;
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * <p>{@code strategy: clone} (dev): a per-PR copy of the source, made by the provider the source's
  * kind selects, placed on {@code mysql} (MySQL-server provider; default: the source server), expiring
- * after {@code ttl}; {@code mask} maps {@code table.column} to a rule ({@code null | hash | email | fixed:<v> |
+ * after {@code ttl} (at most {@code maxTtl}, default {@link #DEFAULT_MAX_TTL}); {@code mask} maps {@code table.column} to a rule ({@code null | hash | email | fixed:<v> |
  * sql:<expr>}), applied before the clone is handed out; {@code waitTimeout} bounds waits for RDS/Aurora
  * (default 60m). {@code strategy: in-place} (staging, production): an existing database, reached
  * at {@code host}/{@code port} or through {@code rds}/{@code aurora}. {@code strategy: blue-green} (production): the
@@ -21,6 +21,7 @@ import java.util.Map;
 public record DatabaseConfig(
         String strategy,
         String ttl,
+        String maxTtl,
         String instanceClass,
         String subnetGroup,
         List<String> securityGroups,
@@ -43,6 +44,9 @@ public record DatabaseConfig(
         String maxReplicaLag,
         String maxTransactionAge,
         String greenParameterGroup) implements CredentialsConfig {
+
+    /** The longest a clone may live unless {@code maxTtl} says otherwise: 30 days, Neon's limit for a branch's expiry. */
+    public static final String DEFAULT_MAX_TTL = "30d";
 
     public DatabaseConfig {
         strategy = strategy == null ? "clone" : strategy;

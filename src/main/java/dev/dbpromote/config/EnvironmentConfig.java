@@ -29,4 +29,9 @@ public record EnvironmentConfig(
     public boolean isProtected() {
         return protected_;
     }
+
+    /** Each pull request gets its own: a clone database, or a namespace named with {@code ${PR}}. */
+    public boolean perPullRequest() {
+        return database.isClone() || namespace != null && namespace.contains("${PR");
+    }
 }

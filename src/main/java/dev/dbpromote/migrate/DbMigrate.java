@@ -76,12 +76,15 @@ public final class DbMigrate {
     public MigrateResult migrate() {
         Set<String> gooseApplied = Set.of();
         Set<String> partialVersions;
+        Map<String, Integer> resumable = new HashMap<>();
         try (Connection c = Jdbc.open(target)) {
             if (set.format() == MigrationFormat.GOOSE) {
                 gooseApplied = GooseLedger.applied(c);
                 adoptingGoose = !gooseApplied.isEmpty();
             }
-            clearResumableFailures(c);
+            for (String v : clearResumableFailures(c)) {
+                resumable.put(v, PartialProgress.find(c, v).map(PartialProgress.Entry::applied).orElse(0));
+            }
             partialVersions = Set.copyOf(PartialProgress.versions(c));
         } catch (SQLException e) {
             throw Jdbc.translate(target, e);
@@ -93,11 +96,22 @@ public final class DbMigrate {
         Flyway flyway = flyway(f -> new StatementExecutor(f, touched.getOrDefault(f.version(), Set.of()), adopt, partialVersions,
                 progress, applied::add, failure::set));
 
-        validate(flyway);
+        // A dry run keeps a resumable failed row (it deletes nothing), where the real run has removed it by now.
+        validate(flyway, options.dryRun() ? resumable.keySet() : Set.of());
         MigrationInfo[] pendingInfo = flyway.info().pending();
         String before = versionOf(flyway.info().current());
         List<MigrationFile> pendingFiles = new ArrayList<>();
         List<MigrateResult.PendingMigration> pending = new ArrayList<>();
+        // A dry run leaves a failed run's history row in place (see clearResumableFailures), so Flyway does
+        // not list that version as pending: the plan names it first, as the real run would resume it.
+        for (Map.Entry<String, Integer> r : options.dryRun() ? resumable.entrySet() : Set.<Map.Entry<String, Integer>>of()) {
+            MigrationFile f = set.byVersion(r.getKey());
+            if (f != null && r.getValue() <= f.statements().size()) {
+                pendingFiles.add(f);
+                pending.add(new MigrateResult.PendingMigration(f.version(), f.script(),
+                        f.statements().subList(r.getValue(), f.statements().size())));
+            }
+        }
         for (MigrationInfo p : pendingInfo) {
             MigrationFile f = set.byVersion(p.getVersion().getVersion());
             if (f == null) {
@@ -177,28 +191,71 @@ public final class DbMigrate {
 
     /**
      * Forgets failed runs: removes failed rows from the history and the partial-progress records. For
-     * after a person has checked (or undone) what a failed migration left in the database.
+     * after a person has checked (or undone) what a failed migration left in the database. Says first,
+     * per migration, which of its statements are in the database: the next migrate runs the file from its
+     * first statement again, so what they did must be undone first. With {@code dryRun} in the options it
+     * only lists what it would clear.
      */
     public List<String> repair() {
         List<String> cleared = new ArrayList<>();
         try (Connection c = Jdbc.open(target)) {
             Flyway flyway = inspector();
+            List<String> failed = new ArrayList<>();
             for (MigrationInfo i : flyway.info().all()) {
                 if (i.getState().isFailed() && i.getVersion() != null) {
-                    deleteFailedRow(c, i.getVersion().getVersion());
+                    failed.add(i.getVersion().getVersion());
                     cleared.add(i.getScript());
                 }
             }
-            for (String v : PartialProgress.versions(c)) {
-                PartialProgress.clear(c, v);
+            List<String> partial = PartialProgress.versions(c);
+            for (String v : partial) {
                 if (cleared.stream().noneMatch(s -> s.contains(v))) {
                     cleared.add("partial progress of version " + v);
                 }
             }
+            warnStatementsRunAgain(c, failed, partial);
+            if (options.dryRun()) {
+                progress.line("Dry run: nothing was cleared on %s.", target.describe());
+                return cleared;
+            }
+            for (String v : failed) {
+                deleteFailedRow(c, v);
+            }
+            for (String v : partial) {
+                PartialProgress.clear(c, v);
+            }
         } catch (SQLException e) {
             throw Jdbc.translate(target, e);
+        } catch (FlywayException e) {
+            throw classify(e);
         }
         return cleared;
+    }
+
+    /** What repair tells a person before it forgets a failed run: the next migrate starts that file over. */
+    private void warnStatementsRunAgain(Connection c, List<String> failed, List<String> partial) throws SQLException {
+        Set<String> versions = new LinkedHashSet<>(failed);
+        versions.addAll(partial);
+        for (String v : versions) {
+            MigrationFile f = set.byVersion(v);
+            String script = f != null ? f.script() : "version " + v;
+            var entry = PartialProgress.find(c, v);
+            if (entry.isPresent() && entry.get().applied() == 0) {
+                progress.line("  %s: none of its statements was applied; the next migrate runs it from statement 1.", script);
+            } else if (entry.isPresent()) {
+                int n = entry.get().applied();
+                progress.line("  WARNING %s: %s applied by the failed run and stay%s in the database. After repair the next"
+                        + " migrate runs %s from statement 1 again, so %s again (e.g. 'Duplicate key name', 'Table already"
+                        + " exists') unless you undo %s by hand first. To keep them and resume instead, do not repair: fix"
+                        + " the failing statement and re-run migrate.", script,
+                        n == 1 ? "statement 1 was" : "statements 1-" + n + " were", n == 1 ? "s" : "", script,
+                        n == 1 ? "that statement runs" : "those statements run", n == 1 ? "its effect" : "their effect");
+            } else {
+                progress.line("  WARNING %s: marked failed by a run outside dbpromote, so which of its statements are in the"
+                        + " database is unknown. After repair the next migrate runs it from statement 1 again: undo what it"
+                        + " applied first.", script);
+            }
+        }
     }
 
     /** A Flyway for reading history only; its executors are never called. */
@@ -238,7 +295,7 @@ public final class DbMigrate {
     }
 
     /** Refuses to run when applied migrations were changed after the fact, naming each. */
-    private void validate(Flyway flyway) {
+    private void validate(Flyway flyway, Set<String> failedToResume) {
         ValidateResult result;
         try {
             result = flyway.validateWithResult();
@@ -250,6 +307,9 @@ public final class DbMigrate {
         }
         List<String> problems = new ArrayList<>();
         for (ValidateOutput o : result.invalidMigrations) {
+            if (failedToResume.contains(o.version)) {
+                continue;
+            }
             String what = o.filepath == null || o.filepath.isEmpty() ? "version " + o.version : o.filepath;
             String msg = o.errorDetails == null ? "invalid" : o.errorDetails.errorMessage;
             if (msg != null && msg.toLowerCase().contains("checksum mismatch")) {
@@ -262,12 +322,18 @@ public final class DbMigrate {
                 problems.add(what + ": " + oneLine(msg));
             }
         }
+        if (problems.isEmpty()) {
+            return;
+        }
         throw DbPromoteException.invalid("The migrations do not match the database's history (" + options.historyTable() + " on "
                 + target.describe() + "); nothing was migrated:\n  - " + String.join("\n  - ", problems));
     }
 
-    /** A failed row we can resume from is removed so Flyway runs the (fixed) file again; others need a person. */
-    private void clearResumableFailures(Connection c) throws SQLException {
+    /**
+     * A failed row we can resume from is removed so Flyway runs the (fixed) file again; others need a
+     * person. A dry run removes nothing (its Flyway ignores failed rows instead). Returns the resumable versions.
+     */
+    private List<String> clearResumableFailures(Connection c) throws SQLException {
         Flyway flyway = inspector();
         MigrationInfo[] all;
         try {
@@ -276,19 +342,26 @@ public final class DbMigrate {
             throw classify(e);
         }
         Set<String> partial = new LinkedHashSet<>(PartialProgress.versions(c));
+        List<String> resumable = new ArrayList<>();
         for (MigrationInfo i : all) {
             if (i.getState() != MigrationState.FAILED || i.getVersion() == null) {
                 continue;
             }
             String v = i.getVersion().getVersion();
             if (partial.contains(v)) {
-                deleteFailedRow(c, v);
+                resumable.add(v);
             } else {
                 throw DbPromoteException.invalid(i.getScript() + " (version " + v + ") is marked failed in " + options.historyTable()
                         + " by a run outside dbpromote, so which of its statements were applied is unknown. Check the database,"
                         + " undo or finish that migration by hand, then run 'dbpromote migrate repair' to clear the mark.");
             }
         }
+        if (!options.dryRun()) {
+            for (String v : resumable) {
+                deleteFailedRow(c, v);
+            }
+        }
+        return resumable;
     }
 
     private void deleteFailedRow(Connection c, String version) throws SQLException {

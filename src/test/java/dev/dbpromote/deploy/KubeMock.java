@@ -24,12 +24,12 @@ import java.util.concurrent.TimeUnit;
  * {@code /status}, plus expectations for what CRUD mode does not do (server-side apply answers 415
  * there), and a kubeconfig file pointing the real client-java at it.
  */
-final class KubeMock implements AutoCloseable {
+public final class KubeMock implements AutoCloseable {
 
     final KubernetesMockServer server;
-    final NamespacedKubernetesClient fabric8;
+    public final NamespacedKubernetesClient fabric8;
 
-    KubeMock() throws IOException {
+    public KubeMock() throws IOException {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses), false);
@@ -37,11 +37,11 @@ final class KubeMock implements AutoCloseable {
         fabric8 = server.createClient();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getPort();
     }
 
-    static Path kubeconfig(Path dir, String server) throws IOException {
+    public static Path kubeconfig(Path dir, String server) throws IOException {
         Path file = dir.resolve("kubeconfig");
         Files.writeString(file, """
                 apiVersion: v1
@@ -60,10 +60,17 @@ final class KubeMock implements AutoCloseable {
         return file;
     }
 
-    /** Answers server-side apply of one object with the object (what a real server returns). */
+    /**
+     * Answers server-side apply of one object with the object (what a real server returns), and the same
+     * request with {@code dryRun=All}, which dbpromote sends for every object before it applies anything.
+     */
     void stubApply(String path, String query, String kind) {
         server.expect().patch().withPath(path + "?" + query)
                 .andReturn(200, "{\"apiVersion\":\"v1\",\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"x\"}}").always();
+        if (!query.startsWith("dryRun=All")) {
+            server.expect().patch().withPath(path + "?dryRun=All&" + query)
+                    .andReturn(200, "{\"apiVersion\":\"v1\",\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"x\"}}").always();
+        }
     }
 
     /** Every request received so far, in order. */
