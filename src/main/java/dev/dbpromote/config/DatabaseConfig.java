@@ -55,15 +55,6 @@ public record DatabaseConfig(
         snapshotBefore = snapshotBefore != null && snapshotBefore;
     }
 
-    /** The pre-blue/green shape, kept for callers that build an in-place or clone database by hand. */
-    public DatabaseConfig(String strategy, String ttl, String instanceClass, String subnetGroup, List<String> securityGroups,
-            String parameterGroup, Map<String, String> mask, SourceConfig.RdsSource rds, SourceConfig.AuroraSource aurora,
-            MysqlServer mysql, String host, Integer port, String database, String user, String passwordEnv, String passwordFile,
-            Boolean snapshotBefore, String waitTimeout) {
-        this(strategy, ttl, instanceClass, subnetGroup, securityGroups, parameterGroup, mask, rds, aurora, mysql, host, port,
-                database, user, passwordEnv, passwordFile, snapshotBefore, waitTimeout, null, null, null, null, null, null);
-    }
-
     public boolean isBlueGreen() {
         return "blue-green".equals(strategy);
     }
