@@ -43,7 +43,9 @@ final class LintCommand implements Callable<Integer> {
             MigrationSet set = Migrations.scan(config);
             ConnectionSpec db = new Targets(config, context.environment()).connection(env, options.pr());
             context.progress().line("Linting the migrations pending on %s against its data", db.describe());
-            report = Migrations.lint(config, set, db, Migrations.options(config, null, true, false), context.progress());
+            // A blue-green environment's pending migrations run on green, where replication breakers are errors.
+            boolean blueGreen = config.environment(env).database().isBlueGreen();
+            report = Migrations.lint(config, set, db, Migrations.options(config, null, true, false, blueGreen), context.progress());
             against = db.describe();
         } else {
             report = Migrations.lint(config, Migrations.scan(config));

@@ -56,7 +56,8 @@ final class MigrateCommand implements Callable<Integer> {
         DbMigrate migrator(String target, boolean dryRun, CliContext context) {
             // A clone (it has an environment record) holds production's data: its run is the rehearsal.
             boolean clone = config.environment(envName).database().isClone();
-            return new DbMigrate(db, set, Migrations.options(config, target, dryRun, clone), context.progress());
+            boolean green = config.environment(envName).database().isBlueGreen();
+            return new DbMigrate(db, set, Migrations.options(config, target, dryRun, clone, green), context.progress());
         }
     }
 

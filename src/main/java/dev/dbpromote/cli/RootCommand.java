@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
                 "promoted dev -> staging -> production."},
         subcommands = {
                 CheckCommand.class, PlanCommand.class, GateSummaryCommand.class,
+                BlueGreenCommand.class,
                 LintCommand.class,
                 MigrateCommand.class,
                 DemoCommand.class,

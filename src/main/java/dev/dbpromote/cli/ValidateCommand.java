@@ -1,5 +1,6 @@
 package dev.dbpromote.cli;
 
+import dev.dbpromote.bluegreen.BlueGreenTarget;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.config.ValidateConfig;
 import dev.dbpromote.core.DbPromoteException;
@@ -83,6 +84,13 @@ final class ValidateCommand implements Callable<Integer> {
             return plan(s, strat, envKey, vc);
         }
         ConnectionSpec target = new Targets(config, context.environment()).connection(env, pr);
+        if (pr == null && BlueGreenTarget.selfManaged(config, env)) {
+            // Green: the suite on green, then the comparison with blue at one binlog position (blue keeps taking writes).
+            ValidationResult r = BlueGreenValidate.run(context, config, env, new ValidateRequest(target, null, suiteFile, parameters,
+                    Set.of(), config.stateDir(), envKey, strat, vc.sampleRows(), warnOnly, vc.compareChunkKeys()), vc);
+            print(r);
+            return r.failsRun() ? ExitCode.FOUND_PROBLEM : ExitCode.OK;
+        }
         ConnectionSpec source = "source".equals(vc.compare()) ? SourceConnection.of(config, context.environment()) : null;
         Set<String> touched = Set.of();
         if (source != null) {
@@ -134,7 +142,7 @@ final class ValidateCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private void print(ValidationResult r) {
+    void print(ValidationResult r) {
         if (options.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("success", r.success());

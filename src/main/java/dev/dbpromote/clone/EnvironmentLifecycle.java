@@ -59,10 +59,13 @@ public final class EnvironmentLifecycle {
         Map<String, ClonedDatabase> resources = managedResources();
         for (EnvironmentRecord r : store.list()) {
             ClonedDatabase live = resources.remove(r.resourceId());
-            entries.put(r.key(), new Entry(r.key(), r.env(), r.pr(), r.provider(), r.resourceId(),
-                    live != null ? live.status() : "in-place".equals(r.provider()) ? "in-place" : "not found",
+            // In-place and blue/green databases are not clones: their record is all there is (blue/green: its phase).
+            boolean notClone = "in-place".equals(r.provider()) || "mysql-blue-green".equals(r.provider());
+            String status = live != null ? live.status() : "in-place".equals(r.provider()) ? "in-place"
+                    : notClone ? r.attributes().getOrDefault("bluegreen.phase", "none") : "not found";
+            entries.put(r.key(), new Entry(r.key(), r.env(), r.pr(), r.provider(), r.resourceId(), status,
                     r.expiresAt() == null ? null : r.expiresAt().toString(),
-                    r.expiresAt() != null && r.expiresAt().isBefore(now), live != null || "in-place".equals(r.provider()) ? "record" : "record (resource gone)"));
+                    r.expiresAt() != null && r.expiresAt().isBefore(now), live != null || notClone ? "record" : "record (resource gone)"));
         }
         for (ClonedDatabase c : resources.values()) {
             String key = EnvironmentRecord.key(c.env(), c.pr());

@@ -109,6 +109,25 @@ public final class SchemaCopier {
 
     /** Copies {@code source} from one server into the new schema {@code target} on another, streaming rows. */
     public Stats copyAcrossServers(ConnectionSpec from, String source, ConnectionSpec to, String target) {
+        return copyAcrossServers(from, source, to, target, src -> {
+            try (Statement s = src.createStatement()) {
+                s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            }
+        });
+    }
+
+    /** Starts the read snapshot the rows are copied in, on the source connection (blue/green also records its binlog position). */
+    @FunctionalInterface
+    public interface SnapshotStart {
+        void start(Connection source) throws SQLException;
+    }
+
+    /**
+     * As {@link #copyAcrossServers(ConnectionSpec, String, ConnectionSpec, String)}, with the caller starting the
+     * consistent snapshot every row is read in.
+     */
+    public Stats copyAcrossServers(ConnectionSpec from, String source, ConnectionSpec to, String target, SnapshotStart snapshot) {
         long started = System.nanoTime();
         try (Connection src = Jdbc.open(from.withDatabase(source)); Connection dst = Jdbc.open(to.withDatabase(null))) {
             SchemaObjects objects = SchemaObjects.read(src, source, from);
@@ -121,10 +140,7 @@ public final class SchemaCopier {
                 createTable(src, dst, source, t);
             }
             long rows = 0;
-            try (Statement s = src.createStatement()) {
-                s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-            }
+            snapshot.start(src);
             for (String t : tables) {
                 rows += streamRows(src, source, dst, target, t, objects.insertableColumns(t));
                 try (Statement a = dst.createStatement()) {

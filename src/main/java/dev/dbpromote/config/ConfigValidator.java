@@ -82,6 +82,7 @@ final class ConfigValidator {
                         + " or 'rds: {instance: …}', or 'aurora: {cluster: …}'");
             }
             credentials(at + ".database", db);
+            blueGreen(at + ".database", db);
             if (db.waitTimeout() != null) {
                 duration(at + ".database.waitTimeout", db.waitTimeout());
             }
@@ -122,6 +123,39 @@ final class ConfigValidator {
         if (d.secretName() != null && !d.secretName().contains("${") && !DNS_LABEL.matcher(d.secretName()).matches()) {
             problem("deploy.secretName", "deploy.secretName '" + d.secretName() + "' is not a valid Kubernetes name"
                     + " (lowercase letters, digits and '-', at most 63)");
+        }
+    }
+
+    private void blueGreen(String at, DatabaseConfig db) {
+        for (var d : new String[][] {{"switchoverTimeout", db.switchoverTimeout()}, {"keepBlueFor", db.keepBlueFor()},
+                {"maxReplicaLag", db.maxReplicaLag()}, {"maxTransactionAge", db.maxTransactionAge()}}) {
+            if (d[1] != null) {
+                duration(at + "." + d[0], d[1]);
+            }
+        }
+        if (!db.isBlueGreen()) {
+            if (db.green() != null || db.greenParameterGroup() != null) {
+                problem(at + ".green", "'green' and 'greenParameterGroup' are for strategy: blue-green (this environment uses "
+                        + db.strategy() + "); set strategy: blue-green or remove them");
+            }
+            return;
+        }
+        boolean cloud = db.rds() != null || db.aurora() != null;
+        if (!cloud && db.green() == null) {
+            problem(at, "strategy: blue-green on a self-managed server needs the green server that replicates from it:"
+                    + " green: {host: ..., port: 3306, user: ..., passwordEnv: ...} (or rds:/aurora: for an RDS Blue/Green deployment)");
+        }
+        if (!cloud && db.host() == null && db.mysql() == null) {
+            problem(at, "strategy: blue-green needs blue, the database serving production now: 'host' (and 'port')");
+        }
+        if (db.green() != null) {
+            credentials(at + ".green", db.green());
+            String blueHost = db.host() != null ? db.host() : db.mysql() != null ? db.mysql().host() : null;
+            int bluePort = db.port() != null ? db.port() : db.mysql() != null ? db.mysql().port() : 3306;
+            if (db.green().host().equals(blueHost) && db.green().port() == bluePort) {
+                problem(at + ".green", "green is the same server as blue (" + blueHost + ":" + bluePort + "); green must be"
+                        + " another server that replicates from blue");
+            }
         }
     }
 

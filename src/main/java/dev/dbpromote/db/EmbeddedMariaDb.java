@@ -31,6 +31,14 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
     }
 
     public static EmbeddedMariaDb start() {
+        return start(new String[0]);
+    }
+
+    /**
+     * A server with extra server options, e.g. a replication pair for blue/green:
+     * {@code start("--log-bin=mysql-bin", "--server-id=1", "--binlog-format=ROW")}.
+     */
+    public static EmbeddedMariaDb start(String... extraArgs) {
         Path home;
         try {
             home = Files.createTempDirectory("dbpromote-mariadb-");
@@ -50,6 +58,9 @@ public final class EmbeddedMariaDb implements DatabaseServer, AutoCloseable {
                 .addArg("--innodb-buffer-pool-size=256M")
                 .addArg("--character-set-server=utf8mb4")
                 .addArg("--collation-server=utf8mb4_unicode_ci");
+        for (String arg : extraArgs) {
+            config.addArg(arg);
+        }
         if ("root".equals(System.getProperty("user.name"))) {
             // mariadbd refuses to run as root unless told which user to be.
             config.addArg("--user=root");

@@ -3,7 +3,12 @@ package dev.dbpromote.demo;
 import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.db.ConnectionSpec;
 import dev.dbpromote.db.Jdbc;
+import dev.dbpromote.clone.SchemaCopier;
+import dev.dbpromote.core.Progress;
+import dev.dbpromote.migrate.DbMigrate;
+import dev.dbpromote.migrate.MigrateResult;
 import dev.dbpromote.migrate.MigrationFile;
+import dev.dbpromote.migrate.MigrationSet;
 import dev.dbpromote.migrate.MigrationScanner;
 import dev.dbpromote.migrate.SqlStatement;
 import java.io.IOException;
@@ -93,6 +98,67 @@ public final class SampleProduction {
         }
         run(billing, "INSERT INTO invoices (order_id, amount, currency, issued_at) SELECT seq, ROUND(5 + seq % 900, 2),"
                 + " IF(seq % 3 = 0, 'USD', 'EUR'), TIMESTAMP'2025-06-01 00:00:00' + INTERVAL (seq % 500) DAY FROM seq_1_to_" + INVOICES);
+    }
+
+    /** The orders service's account (no admin rights, so a read-only server refuses its writes, as production's would). */
+    public static final String APP_USER = "orders_app";
+
+    /**
+     * Production's accounts on blue and green: the service's ({@link #APP_USER}) on both, and on blue dbpromote's admin
+     * account (with a password: MariaDB 11.4 replicas verify blue's TLS certificate through it).
+     */
+    public static void createAccounts(ConnectionSpec blueRoot, ConnectionSpec greenRoot, String adminPassword, String appPassword) {
+        run(blueRoot.withDatabase(null), "CREATE USER 'dbpromote'@'%' IDENTIFIED BY '" + adminPassword + "'",
+                "GRANT ALL PRIVILEGES ON *.* TO 'dbpromote'@'%'");
+        for (ConnectionSpec server : List.of(blueRoot, greenRoot)) {
+            run(server.withDatabase(null), "CREATE USER '" + APP_USER + "'@'%' IDENTIFIED BY '" + appPassword + "'",
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON orders.* TO '" + APP_USER + "'@'%'");
+        }
+    }
+
+    /** Migrates production's orders database as the team's earlier releases did (V1 up to {@code target}). */
+    public static void migrateOrders(ConnectionSpec orders, Path repo, String target) {
+        MigrationSet set = MigrationScanner.scan(List.of(repo.resolve("db/migrations")), "auto");
+        MigrateResult r = new DbMigrate(orders, set, new DbMigrate.Options("flyway_schema_history", target, false, List.of(), null, false),
+                Progress.silent()).migrate();
+        if (!r.success()) {
+            throw DbPromoteException.external("Demo setup failed: production's migrations to V" + target + " did not apply");
+        }
+    }
+
+    /** Staging: a copy of production's orders database on the same server (as staging was refreshed from production). */
+    public static void createStaging(ConnectionSpec root) {
+        new SchemaCopier(2, Progress.silent()).copyOnServer(root.withDatabase(null), "orders", "orders_staging");
+    }
+
+    /**
+     * The rollback point before staging's migrations: a copy of the schema here ({@code dbpromote snapshot} makes a tagged
+     * RDS snapshot where staging is on RDS); returns its name.
+     */
+    public static String snapshotStaging(ConnectionSpec root) {
+        String name = "orders_staging_before_pr";
+        new SchemaCopier(2, Progress.silent()).copyOnServer(root.withDatabase(null), "orders_staging", name);
+        return name;
+    }
+
+    /** A random password for the demo's accounts (letters and digits). */
+    public static String randomPassword() {
+        var random = new java.security.SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            b.append("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".charAt(random.nextInt(56)));
+        }
+        return b.toString();
+    }
+
+    /** {@code SELECT COUNT(*) FROM <from>}. */
+    public static long count(ConnectionSpec spec, String from) {
+        try (Connection c = Jdbc.open(spec); Statement s = c.createStatement(); var rs = s.executeQuery("SELECT COUNT(*) FROM " + from)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw DbPromoteException.external("Demo count failed: " + e.getMessage(), e);
+        }
     }
 
     static void run(ConnectionSpec spec, String... sql) {

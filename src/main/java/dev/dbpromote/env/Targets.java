@@ -27,6 +27,15 @@ public final class Targets {
 
     public ConnectionSpec connection(String envName, String pr) {
         EnvironmentConfig env = config.environment(envName);
+        if (env.database().isBlueGreen() && pr == null) {
+            if (env.database().green() == null) {
+                // Never fall through to the in-place database: blue-green promises blue is not migrated.
+                throw DbPromoteException.invalid("Environment '" + envName + "' is blue-green on RDS/Aurora, which this dbpromote does"
+                        + " not drive yet (README: 'Production strategies'). Use strategy: in-place with a snapshot, or a"
+                        + " self-managed green (environments." + envName + ".database.green).");
+            }
+            return green(envName, env.database());
+        }
         // Only a record that knows a database counts: a gate's approval (env annotate) writes a record with
         // attributes only, and must not hide the in-place database configured for staging/production.
         Optional<EnvironmentRecord> record = store.find(EnvironmentRecord.key(envName, pr))
@@ -55,6 +64,26 @@ public final class Targets {
         }
         return new ConnectionSpec(host, port, database, user,
                 Passwords.resolve(db, environment, config.baseDir(), "environments." + envName + ".database"));
+    }
+
+    /**
+     * A self-managed blue/green environment's steps (migrate, validate, deploy) work on green, from {@code bluegreen
+     * create} on, and after the switchover green is production. The record {@code bluegreen create} writes says which.
+     */
+    private ConnectionSpec green(String envName, DatabaseConfig db) {
+        String phase = store.find(envName).filter(r -> "mysql-blue-green".equals(r.provider()))
+                .map(r -> r.attributes().getOrDefault("bluegreen.phase", "none")).orElse("none");
+        if (!phase.equals("replicating") && !phase.equals("switched-over")) {
+            throw DbPromoteException.invalid("Environment '" + envName + "' is blue-green and has no green yet" + (phase.equals("creating")
+                    ? " (an earlier create stopped part-way; run 'dbpromote bluegreen delete --env " + envName + "' first)" : "")
+                    + ". Run 'dbpromote bluegreen create --env " + envName + "' first; migrate and validate then work on green.");
+        }
+        var g = db.green();
+        String database = db.database() != null ? db.database() : config.source().database();
+        String user = g.user() != null ? g.user() : db.user() != null ? db.user() : config.source().user();
+        String where = "environments." + envName + ".database";
+        return new ConnectionSpec(g.host(), g.port(), database, user,
+                Passwords.resolve(g, environment, config.baseDir(), where + ".green"));
     }
 
     public EnvironmentStore store() {

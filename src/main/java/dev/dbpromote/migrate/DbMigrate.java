@@ -50,12 +50,18 @@ public final class DbMigrate {
      * @param baselineVersion for a non-empty database without history: versions up to this one count as applied
      * @param rehearsal the target is a clone of production's data, so its timings forecast production's
      * @param placeholders Flyway placeholders for the SQL callbacks Flyway runs (null: placeholder replacement off)
+     * @param blueGreen the target is a blue/green green: changes that break replication from blue are lint errors
      */
     public record Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
-            boolean rehearsal, Map<String, String> placeholders) {
+            boolean rehearsal, Map<String, String> placeholders, boolean blueGreen) {
         public Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
                 boolean rehearsal) {
-            this(historyTable, target, dryRun, allowedRules, baselineVersion, rehearsal, Map.of());
+            this(historyTable, target, dryRun, allowedRules, baselineVersion, rehearsal, Map.of(), false);
+        }
+
+        public Options(String historyTable, String target, boolean dryRun, List<String> allowedRules, String baselineVersion,
+                boolean rehearsal, Map<String, String> placeholders) {
+            this(historyTable, target, dryRun, allowedRules, baselineVersion, rehearsal, placeholders, false);
         }
 
         public static Options defaults() {
@@ -189,10 +195,10 @@ public final class DbMigrate {
     /** Lint with the target's tables at hand: a drop or NOT NULL on a table that is empty (or new) there is not an error. */
     private LintReport lintAgainstTarget(List<MigrationFile> toRun) {
         if (toRun.isEmpty()) {
-            return new Linter(options.allowedRules()).lint(toRun);
+            return new Linter(options.allowedRules(), options.blueGreen()).lint(toRun);
         }
         try (LintTarget db = LintTarget.connect(target)) {
-            return new Linter(options.allowedRules()).lint(toRun, db);
+            return new Linter(options.allowedRules(), options.blueGreen()).lint(toRun, db);
         }
     }
 

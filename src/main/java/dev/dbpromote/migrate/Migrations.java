@@ -104,14 +104,20 @@ public final class Migrations {
                 .filter(f -> pendingScripts.contains(f.script()) && !adopted.contains(f.version()))
                 .toList();
         try (LintTarget target = LintTarget.connect(db)) {
-            return new Linter(config.migrations().allow()).lint(pending, target);
+            // A blue/green green (options.blueGreen): replication breakers are errors there.
+            return new Linter(config.migrations().allow(), options.blueGreen()).lint(pending, target);
         }
     }
 
     /** @param rehearsal the target is a clone of the source (its timings forecast production's) */
     public static DbMigrate.Options options(Config config, String target, boolean dryRun, boolean rehearsal) {
+        return options(config, target, dryRun, rehearsal, false);
+    }
+
+    /** As {@link #options(Config, String, boolean, boolean)}, for a blue/green green when {@code blueGreen}. */
+    public static DbMigrate.Options options(Config config, String target, boolean dryRun, boolean rehearsal, boolean blueGreen) {
         MigrationsConfig m = config.migrations();
         return new DbMigrate.Options(m.table(), target, dryRun, m.allow(), m.baselineVersion(), rehearsal,
-                m.placeholderReplacement() ? m.placeholders() : null);
+                m.placeholderReplacement() ? m.placeholders() : null, blueGreen);
     }
 }

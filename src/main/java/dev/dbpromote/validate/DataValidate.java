@@ -46,13 +46,21 @@ public final class DataValidate {
     }
 
     public ValidationResult run(ValidateRequest request) {
+        return run(request, null);
+    }
+
+    /**
+     * As {@link #run(ValidateRequest)}, reading the source through a connection {@code openSource} gives (closed here):
+     * a blue/green green is compared with blue inside a snapshot taken at the binlog position green was stopped at.
+     */
+    public ValidationResult run(ValidateRequest request, java.util.function.Supplier<Connection> openSource) {
         Instant started = Instant.now();
         long start = System.nanoTime();
         Suite suite = new SuiteLoader(request.parameters(), clock).load(request.suite());
         progress.line("Validating %s with suite '%s' (%d expectations, %s)", request.target().describe(), suite.name(),
                 suite.expectations().size(), request.strategy().label());
         try (Connection target = Jdbc.open(request.target());
-             Connection source = request.source() == null ? null : Jdbc.open(request.source())) {
+             Connection source = request.source() == null ? null : openSource != null ? openSource.get() : Jdbc.open(request.source())) {
             // Validation only reads: a read-only session makes a custom query that tries to write fail.
             target.setReadOnly(true);
             if (source != null) {

@@ -34,7 +34,8 @@ class PackagedCliIT {
         command.addAll(List.of(args));
         Path log = dir.resolve("out.log");
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(15, TimeUnit.MINUTES), "finished");
+        // The demo plays the whole promotion (two servers, replication, a writer): allow for a loaded CI agent.
+        assertTrue(p.waitFor(30, TimeUnit.MINUTES), "finished");
         return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
@@ -59,6 +60,10 @@ class PackagedCliIT {
         assertTrue(Files.exists(root.resolve("orders/.dbpromote/reports/migrate-dev-pr-42.json")));
         assertTrue(Files.exists(root.resolve("orders/.dbpromote/junit/migrate-dev-pr-42.xml")));
         assertTrue(Files.exists(root.resolve("demo-summary.json")));
+        // Production went blue/green with the writer running: every write blue took is on green.
+        assertTrue(demo.out().contains("(no lost write)"), demo.out());
+        assertTrue(demo.out().contains("Approved by demo-approver"), demo.out());
+        assertTrue(Files.readString(root.resolve("orders/.dbpromote/env/production.json")).contains("switched-over"));
         // The clone's credential exists only in the 0600 credentials folder, never in output or reports.
         try (Stream<Path> creds = Files.walk(root.resolve("orders/.dbpromote/credentials"))) {
             for (Path c : (Iterable<Path>) creds.filter(Files::isRegularFile)::iterator) {

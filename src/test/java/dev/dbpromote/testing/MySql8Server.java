@@ -69,6 +69,11 @@ public final class MySql8Server implements DatabaseServer, AutoCloseable {
     }
 
     public static MySql8Server start() {
+        return start(new String[0]);
+    }
+
+    /** A server with extra options when serving, e.g. {@code --log-bin=blue-bin --server-id=1} for a replication pair. */
+    public static MySql8Server start(String... extraServeArgs) {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -96,6 +101,7 @@ public final class MySql8Server implements DatabaseServer, AutoCloseable {
                     // X Protocol would listen on 33060 for every server: a second JVM's server would clash.
                     "--mysqlx=OFF", "--socket=" + home.resolve("tmp/mysqld.sock"),
                     "--pid-file=" + home.resolve("tmp/mysqld.pid"), "--max-connections=500"));
+            serve.addAll(List.of(extraServeArgs)); // after common's --skip-log-bin: the later option wins
             Process p = new ProcessBuilder(serve).redirectErrorStream(true)
                     .redirectOutput(home.resolve("mysqld.log").toFile()).start();
             MySql8Server server = new MySql8Server(p, home, port);

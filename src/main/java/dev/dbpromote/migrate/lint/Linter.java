@@ -36,16 +36,29 @@ import java.util.regex.Pattern;
  */
 public final class Linter {
 
+    /** What a blue/green target adds to a {@code bluegreen-incompatible} finding: the way to make the change safely. */
+    public static final String EXPAND_CONTRACT = "on a blue-green target this stops replication from blue to green. Use"
+            + " expand/contract instead: now only add (new columns at the end of the table with a DEFAULT, new tables,"
+            + " indexes), let the service write both shapes, and drop or rename the old column/table in a later release"
+            + " after the switchover";
+
     private static final Pattern KEYWORD_DROP_TABLE = Pattern.compile("(?is)^\\s*DROP\\s+(TEMPORARY\\s+)?TABLE\\s+(IF\\s+EXISTS\\s+)?(.+)$");
     private static final Pattern KEYWORD_ALTER = Pattern.compile("(?is)^\\s*ALTER\\s+(ONLINE\\s+|IGNORE\\s+)?TABLE\\s+(`[^`]+`|\\S+)\\s+(.*)$");
     private static final Pattern KEYWORD_DROP_COLUMN = Pattern.compile(
             "(?is)(^|.*[\\s,])DROP\\s+(COLUMN\\s+)?(?!INDEX\\b|KEY\\b|FOREIGN\\b|PRIMARY\\b|CONSTRAINT\\b|CHECK\\b|PARTITION\\b)`?\\w+.*");
 
     private final Set<String> allowedEverywhere;
+    private final boolean blueGreenTarget;
 
     /** @param allowedEverywhere rule ids allowed in every file (config {@code migrations.allow}) */
     public Linter(Collection<String> allowedEverywhere) {
+        this(allowedEverywhere, false);
+    }
+
+    /** @param blueGreenTarget the migrations run on a blue/green green: {@code bluegreen-incompatible} is an error */
+    public Linter(Collection<String> allowedEverywhere, boolean blueGreenTarget) {
         this.allowedEverywhere = Set.copyOf(allowedEverywhere);
+        this.blueGreenTarget = blueGreenTarget;
     }
 
     /** Lints {@code files} without a database: conservative. */
@@ -88,8 +101,9 @@ public final class Linter {
                     if (reason == null && allowedEverywhere.contains(hit.rule().id())) {
                         reason = "allowed for all migrations in dbpromote.yaml (migrations.allow)";
                     }
-                    run.findings.add(new LintFinding(hit.rule().id(), severity, file.script(), st.line(), st.summary(),
-                            hit.detail() + ": " + hit.rule().explanation() + hit.context(),
+                    boolean onGreen = blueGreenTarget && hit.rule() == Rule.BLUE_GREEN_INCOMPATIBLE;
+                    run.findings.add(new LintFinding(hit.rule().id(), onGreen ? Severity.ERROR : severity, file.script(), st.line(),
+                            st.summary(), hit.detail() + ": " + (onGreen ? EXPAND_CONTRACT : hit.rule().explanation()) + hit.context(),
                             reason == null || reason.isBlank() ? null : reason));
                 }
             }

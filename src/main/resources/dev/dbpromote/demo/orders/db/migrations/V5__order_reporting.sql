@@ -1,3 +1,4 @@
+-- dbpromote:allow bluegreen-incompatible order_items takes no writes while a promotion runs (orders only; ORD-901)
 -- PR 42: the reporting page filters by status and date.
 CREATE INDEX ix_orders_status_created ON orders (status, created_at);
 
