@@ -23,7 +23,7 @@ final class Checks {
     /** SQL text and the values for its {@code ?}s, in order. */
     record Fragment(String sql, List<Object> binds) {
         Fragment(String sql, Object... binds) {
-            this(sql, List.of(binds));
+            this(sql, java.util.Arrays.asList(binds)); // a value_set may hold null
         }
     }
 
@@ -106,57 +106,82 @@ final class Checks {
             case EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B -> {
                 String a = Sql.quote(t.column(e.string("column_A")).orElseThrow().name());
                 String b = Sql.quote(t.column(e.string("column_B")).orElseThrow().name());
-                String both = a + " IS NOT NULL AND " + b + " IS NOT NULL";
-                String pairs = "COUNT(CASE WHEN " + both + " THEN 1 END)";
-                int denominator = e.arg("mostly") == null ? q.addDeferred(pairs) : q.add(pairs);
-                Fragment bad = new Fragment("NOT (" + a + (e.flag("or_equal") ? " >= " : " > ") + b + ")");
-                yield map(e, q, t, table, rows, denominator, bad, "where " + e.string("column_A") + (e.flag("or_equal") ? " < " : " <= ") + e.string("column_B"), null);
+                String op = e.flag("or_equal") ? " >= " : " > ";
+                yield pair(e, q, t, table, rows, a, b, a + op + b, false,
+                        "where " + e.string("column_A") + (e.flag("or_equal") ? " < " : " <= ") + e.string("column_B"));
             }
             case EXPECT_COLUMN_VALUES_TO_BE_UNIQUE -> {
                 int nonNull = nonNull(q, t, e.column(), col);
                 int distinct = q.add("COUNT(DISTINCT " + col + ")");
+                String present = col + " IS NOT NULL";
                 Fragment samples = new Fragment(sampleCols(t, List.of(), col + ", COUNT(*) AS occurrences", false) + " FROM " + table
-                        + where(q.condition(), col + " IS NOT NULL") + " GROUP BY " + col + " HAVING COUNT(*) > 1 LIMIT ?");
-                yield new Compiled(e, q, s -> mapOutcome(e, s.count(rows), s.count(nonNull), s.count(nonNull) - s.count(distinct),
-                        s.count(rows) - s.count(nonNull), "duplicate values (rows beyond the first of each value)"), samples);
+                        + where(q.condition(), present) + " GROUP BY " + col + " HAVING COUNT(*) > 1 ORDER BY MIN(" + orderKey(t, col) + ") LIMIT ?");
+                yield new Compiled(e, q, s -> mapOutcome(e, s.count(rows), s.count(nonNull),
+                        duplicateRows(s, table, col, present, s.count(nonNull) - s.count(distinct)),
+                        s.count(rows) - s.count(nonNull), "values in duplicated groups"), samples);
             }
             case EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE -> {
                 List<String> cols = e.strings("column_list").stream().map(c -> Sql.quote(t.column(c).orElseThrow().name())).toList();
                 String list = String.join(", ", cols);
-                String allPresent = String.join(" AND ", cols.stream().map(c -> c + " IS NOT NULL").toList());
-                int complete = q.add("COUNT(CASE WHEN " + allPresent + " THEN 1 END)");
-                int distinct = q.add("COUNT(DISTINCT " + list + ")");
+                boolean nullable = e.strings("column_list").stream().anyMatch(c -> t.column(c).orElseThrow().nullable());
+                String ignore = e.string("ignore_row_if") == null ? "all_values_are_missing" : e.string("ignore_row_if");
+                // GX's default ignores a row only when all its values are missing: (1, NULL) twice is a duplicate. COUNT(DISTINCT
+                // a, b) skips any row with a NULL, so then the distinct count is over JSON_ARRAY(a, b), where NULL is a value.
+                boolean anyMissing = ignore.equals("any_value_is_missing") || !nullable;
+                String considered = ignore.equals("never") ? "TRUE" : String.join(anyMissing ? " AND " : " OR ",
+                        cols.stream().map(c -> c + " IS NOT NULL").toList());
+                int complete = q.add("COUNT(CASE WHEN " + considered + " THEN 1 END)");
+                int distinct = q.add(anyMissing ? "COUNT(DISTINCT " + list + ")"
+                        : "COUNT(DISTINCT CASE WHEN " + considered + " THEN JSON_ARRAY(" + list + ") END)");
                 Fragment samples = new Fragment("SELECT " + list + ", COUNT(*) AS occurrences FROM " + table
-                        + where(q.condition(), allPresent) + " GROUP BY " + list + " HAVING COUNT(*) > 1 LIMIT ?");
-                yield new Compiled(e, q, s -> mapOutcome(e, s.count(rows), s.count(complete), s.count(complete) - s.count(distinct),
-                        s.count(rows) - s.count(complete), "duplicate combinations (rows beyond the first of each)"), samples);
+                        + where(q.condition(), considered) + " GROUP BY " + list + " HAVING COUNT(*) > 1 ORDER BY MIN(" + orderKey(t, cols.get(0))
+                        + ") LIMIT ?");
+                yield new Compiled(e, q, s -> mapOutcome(e, s.count(rows), s.count(complete),
+                        duplicateRows(s, table, list, considered, s.count(complete) - s.count(distinct)),
+                        s.count(rows) - s.count(complete), "rows in duplicated combinations"), samples);
             }
             case EXPECT_COLUMN_DISTINCT_VALUES_TO_BE_IN_SET, EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET -> {
                 List<Object> set = e.list("value_set");
                 Fragment notIn = notIn(col, set);
-                // Rows outside the set, not distinct values: a counter instead of a DISTINCT tree in the scan.
-                // Which values they are comes from the sample query, only when this fails.
+                // Rows outside the set, not distinct values: a counter instead of a DISTINCT tree in the scan. Which set
+                // values occur: one BIT_OR of 1 << FIELD(col, set...) per 63 set values (FIELD is 0 for other values and
+                // NULL). Which values outside the set occur is a query of its own, only when there are some.
                 int outside = q.add("COUNT(CASE WHEN " + notIn.sql() + " THEN 1 END)", notIn.binds());
-                List<Integer> present = new ArrayList<>();
-                if (e.type() == ExpectationType.EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET) {
-                    for (Object v : set) {
-                        present.add(q.add("MAX(CASE WHEN " + col + " = ? THEN 1 ELSE 0 END)", Collections.singletonList(v)));
-                    }
+                List<Integer> seen = new ArrayList<>();
+                for (int from = 0; from < set.size(); from += 63) {
+                    List<Object> chunk = set.subList(from, Math.min(set.size(), from + 63));
+                    seen.add(q.add("BIT_OR(1 << FIELD(" + col + ", " + String.join(", ", Collections.nCopies(chunk.size(), "?")) + "))", chunk));
                 }
                 Fragment samples = new Fragment("SELECT " + col + ", COUNT(*) AS occurrences FROM " + table
-                        + where(q.condition(), notIn.sql()) + " GROUP BY " + col + " LIMIT ?", notIn.binds());
+                        + where(q.condition(), notIn.sql()) + " GROUP BY " + col + " ORDER BY " + col + " LIMIT ?", notIn.binds());
                 yield new Compiled(e, q, s -> {
                     long out = s.count(outside);
+                    List<Object> observed = new ArrayList<>();
                     List<Object> missing = new ArrayList<>();
-                    for (int i = 0; i < present.size(); i++) {
-                        if (!s.truth(present.get(i))) {
+                    for (int i = 0; i < set.size(); i++) {
+                        java.math.BigInteger bits = new java.math.BigInteger(String.valueOf(s.value(seen.get(i / 63)) == null ? 0 : s.value(seen.get(i / 63))));
+                        if (bits.testBit(i % 63 + 1)) {
+                            if (!observed.contains(set.get(i))) {
+                                observed.add(set.get(i));
+                            }
+                        } else if (set.get(i) != null) {
                             missing.add(set.get(i));
                         }
                     }
-                    boolean ok = out == 0 && missing.isEmpty();
+                    if (out > 0) {
+                        List<Object> binds = new ArrayList<>(notIn.binds());
+                        binds.add(1001L);
+                        for (List<Object> row : s.rows("SELECT " + col + " FROM " + table + where(q.condition(), notIn.sql())
+                                + " GROUP BY " + col + " LIMIT ?", binds)) {
+                            observed.add(plain(row.get(0)));
+                        }
+                    }
+                    observed.sort(Checks::compareValues);
+                    boolean equal = e.type() == ExpectationType.EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET;
+                    boolean ok = out == 0 && (!equal || missing.isEmpty());
                     String msg = (out == 0 ? "all values in the set" : out + " rows have values not in the set")
-                            + (missing.isEmpty() ? "" : "; set values never seen: " + missing);
-                    return new Outcome(ok, null, s.count(rows), out, null, null, msg);
+                            + (equal && !missing.isEmpty() ? "; set values never seen: " + missing : "");
+                    return new Outcome(ok, observed, s.count(rows), out, null, null, msg);
                 }, samples);
             }
             case EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN -> {
@@ -217,7 +242,7 @@ final class Checks {
         int bad = counted != null ? -1 : q.add("COUNT(CASE WHEN " + unexpected.sql() + " THEN 1 END)", unexpected.binds());
         List<String> cols = e.columns();
         Fragment samples = new Fragment(sampleCols(t, cols, null, true) + " FROM " + table
-                + where(q.condition(), unexpected.sql()) + " LIMIT ?", unexpected.binds());
+                + where(q.condition(), unexpected.sql()) + orderByKey(t) + " LIMIT ?", unexpected.binds());
         boolean nullCheck = e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL
                 || e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_BE_NULL;
         return new Compiled(e, q, s -> {
@@ -230,6 +255,56 @@ final class Checks {
             long denom = s.count(denominator);
             return mapOutcome(e, total, denom, unexpectedRows, nullCheck ? null : total - denom, "values " + what);
         }, samples);
+    }
+
+    /**
+     * A column pair expectation; {@code ignore_row_if} as in GX: {@code both_values_are_missing} (the default) skips rows
+     * where both are NULL (a row with one NULL is unexpected where {@code nullFails}), {@code either_value_is_missing} skips those too,
+     * {@code neither} skips none.
+     */
+    private static Compiled pair(Expectation e, ScanQuery q, Schema.Table t, String table, int rows, String a, String b,
+            String expected, boolean nullFails, String what) {
+        String ignore = e.string("ignore_row_if") == null ? "both_values_are_missing" : e.string("ignore_row_if");
+        String considered = switch (ignore) {
+            case "either_value_is_missing" -> a + " IS NOT NULL AND " + b + " IS NOT NULL";
+            case "neither" -> "TRUE";
+            default -> "(" + a + " IS NOT NULL OR " + b + " IS NOT NULL)";
+        };
+        String counted = "COUNT(CASE WHEN " + considered + " THEN 1 END)";
+        int denominator = e.arg("mostly") == null ? q.addDeferred(counted) : q.add(counted);
+        // GX's SQL a > b is NULL where one side is NULL, and NOT NULL is not unexpected; its equality is a CASE, where NULL is.
+        Fragment bad = new Fragment(considered + " AND NOT " + (nullFails ? "COALESCE(" + expected + ", FALSE)" : "(" + expected + ")"));
+        return map(e, q, t, table, rows, denominator, bad, what, null);
+    }
+
+    /**
+     * GX counts every row of a duplicated value (1, 1, 2 has two unexpected rows). The scan's {@code extra} (rows beyond
+     * the first of each value) is 0 exactly when GX's count is, so the GROUP BY runs only for a failure.
+     */
+    private static long duplicateRows(ScanQuery s, String table, String group, String considered, long extra) {
+        if (extra == 0) {
+            return 0;
+        }
+        return s.number("SELECT COALESCE(SUM(dbp_n), 0) FROM (SELECT COUNT(*) AS dbp_n FROM " + table + where(s.condition(), considered)
+                + " GROUP BY " + group + " HAVING COUNT(*) > 1) AS dbp_dup", List.of());
+    }
+
+    /** {@code ORDER BY} the primary key, so failing-row samples come in key order; empty without a key. */
+    static String orderByKey(Schema.Table t) {
+        return t.primaryKey().isEmpty() ? "" : " ORDER BY " + String.join(", ", t.primaryKey().stream().map(Sql::quote).toList());
+    }
+
+    /** Failing-row samples in primary-key order (the column itself when there is no key). */
+    static String orderKey(Schema.Table t, String fallback) {
+        return t.primaryKey().isEmpty() ? fallback : Sql.quote(t.primaryKey().get(0));
+    }
+
+    /** Numbers by value, anything else as text; as GX sorts a column's distinct values. */
+    static int compareValues(Object x, Object y) {
+        if (x instanceof Number a && y instanceof Number b) {
+            return new BigDecimal(a.toString()).compareTo(new BigDecimal(b.toString()));
+        }
+        return String.valueOf(x).compareTo(String.valueOf(y));
     }
 
     /** GX semantics: {@code mostly} is the fraction of non-missing values that must pass. */

@@ -30,7 +30,7 @@ public enum ExpectationType {
     EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL(Kind.AGGREGATE, args("column"), map()),
     EXPECT_COLUMN_VALUES_TO_BE_NULL(Kind.AGGREGATE, args("column"), map()),
     EXPECT_COLUMN_VALUES_TO_BE_UNIQUE(Kind.AGGREGATE, args("column"), map()),
-    EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE(Kind.AGGREGATE, args("column_list"), map()),
+    EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE(Kind.AGGREGATE, args("column_list"), map("ignore_row_if")),
     EXPECT_COLUMN_VALUES_TO_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), map()),
     EXPECT_COLUMN_VALUES_TO_NOT_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), map()),
     EXPECT_COLUMN_DISTINCT_VALUES_TO_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), args("row_condition", "condition_parser")),
@@ -43,7 +43,7 @@ public enum ExpectationType {
     EXPECT_COLUMN_VALUES_TO_MATCH_REGEX(Kind.AGGREGATE, args("column", "regex"), map()),
     EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX(Kind.AGGREGATE, args("column", "regex"), map()),
     EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), map("min_value", "max_value")),
-    EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B(Kind.AGGREGATE, args("column_A", "column_B"), map("or_equal")),
+    EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B(Kind.AGGREGATE, args("column_A", "column_B"), map("or_equal", "ignore_row_if")),
     EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
     /** Freshness: the newest value of a date/time column is at most {@code max_age} old (server clock). */
     EXPECT_COLUMN_MAX_TO_BE_RECENT(Kind.AGGREGATE, args("column", "max_age"), args("row_condition", "condition_parser")),

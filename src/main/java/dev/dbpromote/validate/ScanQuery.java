@@ -35,6 +35,7 @@ final class ScanQuery {
     private Object[] values;
     private Connection connection;
     private boolean deferredRun;
+    private int extraQueries;
 
     ScanQuery(String qualifiedTable, String condition, Schema.Server server) {
         this.qualifiedTable = qualifiedTable;
@@ -87,7 +88,7 @@ final class ScanQuery {
             return existing;
         }
         expressions.add(expression);
-        binds.add(List.copyOf(values));
+        binds.add(java.util.Collections.unmodifiableList(new ArrayList<>(values))); // a set may hold NULL
         kinds.add(kind);
         index.put(key, expressions.size() - 1);
         return expressions.size() - 1;
@@ -116,7 +117,44 @@ final class ScanQuery {
 
     /** Queries run: the scan, and the deferred query if an expectation needed it. */
     int queries() {
-        return (values == null ? 0 : 1) + (deferredRun ? 1 : 0);
+        return (values == null ? 0 : 1) + (deferredRun ? 1 : 0) + extraQueries;
+    }
+
+    String table() {
+        return qualifiedTable;
+    }
+
+    /**
+     * A query of an expectation's own, run only when its result needs it (a failure's details, {@code mostly}):
+     * every row of the result, first column first. Counted in {@link #queries()}.
+     */
+    List<List<Object>> rows(String sql, List<Object> params) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                Checks.bind(ps, i + 1, params.get(i));
+            }
+            extraQueries++;
+            List<List<Object>> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= n; i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    out.add(row);
+                }
+            }
+            return out;
+        } catch (SQLException ex) {
+            throw DbPromoteException.external("Query failed: " + ex.getMessage() + "\nQuery: " + sql, ex);
+        }
+    }
+
+    /** {@link #rows} for a query of one number. */
+    long number(String sql, List<Object> params) {
+        Object v = rows(sql, params).get(0).get(0);
+        return v == null ? 0 : v instanceof Number n ? n.longValue() : new BigDecimal(v.toString()).longValue();
     }
 
     private String select(boolean later) {

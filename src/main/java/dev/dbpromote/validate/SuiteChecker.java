@@ -123,6 +123,21 @@ final class SuiteChecker {
                             + " in dbpromote.yaml (and the source's credentials)");
                 }
             }
+            case EXPECT_COLUMN_VALUES_TO_BE_BETWEEN -> {
+                // MySQL compares a text column with a number as numbers, and 'abc' is 0 there: GX refuses this mix too.
+                Schema.Column col = t.column(e.column()).orElseThrow();
+                if (isText(col) && (e.arg("min_value") instanceof Number || e.arg("max_value") instanceof Number)) {
+                    problem(e, "column '" + e.column() + "' is " + col.dataType() + " but the bounds are numbers; MySQL would compare"
+                            + " its values as numbers (a word counts as 0). Check a numeric column, or give the bounds as strings");
+                }
+            }
+            case EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN -> {
+                Schema.Column col = t.column(e.column()).orElseThrow();
+                if (!isText(col)) {
+                    problem(e, "column '" + e.column() + "' is " + col.dataType() + ", not text; value lengths are for string columns"
+                            + " (GX raises here too)");
+                }
+            }
             case EXPECT_COLUMN_MIN_TO_BE_BETWEEN, EXPECT_COLUMN_MAX_TO_BE_BETWEEN -> {
                 // A numeric column's min/max is compared as a number: a date or word bound cannot be.
                 if (t.column(e.column()).map(Checks::isNumeric).orElse(false)) {
@@ -142,6 +157,10 @@ final class SuiteChecker {
                 problem(e, "row_condition '" + e.rowCondition() + "' does not run on table '" + t.name() + "': " + firstLine(ex.getMessage()));
             }
         }
+    }
+
+    static boolean isText(Schema.Column c) {
+        return c.dataType().matches("char|varchar|tinytext|text|mediumtext|longtext|enum|set") && !c.jsonCheck();
     }
 
     private void problem(Expectation e, String message) {

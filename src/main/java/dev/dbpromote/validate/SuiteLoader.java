@@ -512,6 +512,22 @@ public final class SuiteLoader {
                     problem(at + "." + n, "'" + n + "' of " + t.gxName() + " must be a number, got '" + v + "'");
                 }
             }
+            if (a.get("min_value") instanceof Number || a.get("max_value") instanceof Number) {
+                BigDecimal min = a.get("min_value") instanceof Number n ? new BigDecimal(n.toString()) : null;
+                BigDecimal max = a.get("max_value") instanceof Number n ? new BigDecimal(n.toString()) : null;
+                if (min != null && max != null && min.compareTo(max) > 0) {
+                    problem(at, "min_value " + a.get("min_value") + " is greater than max_value " + a.get("max_value")
+                            + ", so no value could pass; swap them");
+                }
+            }
+            if (a.get("ignore_row_if") != null) {
+                List<String> modes = t == ExpectationType.EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE || t.required().contains("column_list")
+                        ? List.of("all_values_are_missing", "any_value_is_missing", "never")
+                        : List.of("both_values_are_missing", "either_value_is_missing", "neither");
+                if (!modes.contains(String.valueOf(a.get("ignore_row_if")))) {
+                    problem(at + ".ignore_row_if", "ignore_row_if '" + a.get("ignore_row_if") + "' is not one of " + modes);
+                }
+            }
             if (t.optional().contains("min_value") && t.kind() == ExpectationType.Kind.AGGREGATE
                     && a.get("min_value") == null && a.get("max_value") == null
                     && !unresolved.contains(at + ".min_value") && !unresolved.contains(at + ".max_value")) {
