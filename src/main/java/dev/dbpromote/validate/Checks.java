@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -97,6 +98,10 @@ final class Checks {
                 Fragment outside = outsideRows("CHAR_LENGTH(" + col + ")", e);
                 yield map(e, q, t, table, rows, denominator(q, e, t, col), outside, "with a length outside " + range(e), null);
             }
+            case EXPECT_COLUMN_VALUE_LENGTHS_TO_EQUAL -> {
+                Fragment other = new Fragment("CHAR_LENGTH(" + col + ") <> ?", e.arg("value"));
+                yield map(e, q, t, table, rows, denominator(q, e, t, col), other, "with a length other than " + e.arg("value"), null);
+            }
             case EXPECT_COLUMN_VALUES_TO_MATCH_REGEX, EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX -> {
                 boolean match = e.type() == ExpectationType.EXPECT_COLUMN_VALUES_TO_MATCH_REGEX;
                 Fragment r = regex(server, col, e.string("regex"));
@@ -140,7 +145,8 @@ final class Checks {
                         duplicateRows(s, table, list, considered, s.count(complete) - s.count(distinct)),
                         s.count(rows) - s.count(complete), "rows in duplicated combinations"), samples);
             }
-            case EXPECT_COLUMN_DISTINCT_VALUES_TO_BE_IN_SET, EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET -> {
+            case EXPECT_COLUMN_DISTINCT_VALUES_TO_BE_IN_SET, EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET,
+                    EXPECT_COLUMN_DISTINCT_VALUES_TO_CONTAIN_SET -> {
                 List<Object> set = e.list("value_set");
                 Fragment notIn = notIn(col, set);
                 // Rows outside the set, not distinct values: a counter instead of a DISTINCT tree in the scan. Which set
@@ -178,11 +184,125 @@ final class Checks {
                     }
                     observed.sort(Checks::compareValues);
                     boolean equal = e.type() == ExpectationType.EXPECT_COLUMN_DISTINCT_VALUES_TO_EQUAL_SET;
-                    boolean ok = out == 0 && (!equal || missing.isEmpty());
-                    String msg = (out == 0 ? "all values in the set" : out + " rows have values not in the set")
+                    boolean contain = e.type() == ExpectationType.EXPECT_COLUMN_DISTINCT_VALUES_TO_CONTAIN_SET;
+                    boolean ok = (contain || out == 0) && (!(equal || contain) || missing.isEmpty());
+                    String msg = contain ? (missing.isEmpty() ? "every set value occurs" : "set values never seen: " + missing)
+                            : (out == 0 ? "all values in the set" : out + " rows have values not in the set")
                             + (equal && !missing.isEmpty() ? "; set values never seen: " + missing : "");
                     return new Outcome(ok, observed, s.count(rows), out, null, null, msg);
                 }, samples);
+            }
+            case EXPECT_COLUMN_PROPORTION_OF_UNIQUE_VALUES_TO_BE_BETWEEN -> {
+                int distinct = q.add("COUNT(DISTINCT " + col + ")");
+                int nonNull = nonNull(q, t, e.column(), col);
+                yield new Compiled(e, q, s -> {
+                    long n = s.count(nonNull);
+                    Double p = n == 0 ? null : (double) s.count(distinct) / n;
+                    boolean ok = p != null && inRange(BigDecimal.valueOf(p), e);
+                    return new Outcome(ok, p, s.count(rows), null, null, s.count(rows) - n, (p == null ? "no values"
+                            : String.format(Locale.ROOT, "%d distinct of %d values (%.6g)", s.count(distinct), n, p))
+                            + (ok ? ", " : ", expected ") + range(e));
+                }, null);
+            }
+            case EXPECT_COLUMN_STDEV_TO_BE_BETWEEN -> {
+                // GX's SQL stdev is the sample standard deviation. "+ 0e0" makes it a DOUBLE on MariaDB too, which
+                // otherwise returns a DECIMAL with div_precision_increment (4) digits for an integer column.
+                int sd = q.add("STDDEV_SAMP(" + col + " + 0e0)");
+                int nonNull = nonNull(q, t, e.column(), col);
+                yield new Compiled(e, q, s -> {
+                    Object v = s.value(sd);
+                    Double d = v == null ? null : ((Number) v).doubleValue();
+                    boolean ok = d != null && inRange(BigDecimal.valueOf(d), e);
+                    return new Outcome(ok, d, s.count(rows), null, null, s.count(rows) - s.count(nonNull),
+                            "standard deviation " + d + (ok ? " is " : ", expected ") + range(e));
+                }, null);
+            }
+            case EXPECT_COLUMN_MEDIAN_TO_BE_BETWEEN -> {
+                // GX's SQL median: the middle value, or the mean of the two middle ones, of the non-null values.
+                int nonNull = nonNull(q, t, e.column(), col);
+                ScanQuery.Ordered o = q.ordered();
+                String v = o.alias(col);
+                String r = o.alias("ROW_NUMBER() OVER (ORDER BY " + col + ")");
+                // NULLs sort first: the k-th value is at row nulls + k.
+                java.util.function.LongSupplier nulls = () -> q.count(rows) - q.count(nonNull);
+                int lower = o.add("MAX(CASE WHEN " + r + " = ? THEN " + v + " END)", () -> List.of(nulls.getAsLong() + (q.count(nonNull) + 1) / 2));
+                int upper = o.add("MAX(CASE WHEN " + r + " = ? THEN " + v + " END)", () -> List.of(nulls.getAsLong() + q.count(nonNull) / 2 + 1));
+                yield new Compiled(e, q, s -> {
+                    long n = s.count(nonNull);
+                    Object median = null;
+                    if (n > 0) {
+                        Object lo = s.ordered().value(lower);
+                        Object hi = s.ordered().value(upper);
+                        median = n % 2 == 1 || !(lo instanceof Number) ? plain(lo)
+                                : new BigDecimal(lo.toString()).add(new BigDecimal(hi.toString())).divide(BigDecimal.valueOf(2));
+                    }
+                    boolean ok = median instanceof Number m && inRange(new BigDecimal(m.toString()), e);
+                    return new Outcome(ok, median, s.count(rows), null, null, s.count(rows) - n, "median " + median
+                            + (median == null ? " (no values)" : "") + (ok ? " is " : ", expected ") + range(e));
+                }, null);
+            }
+            case EXPECT_COLUMN_QUANTILE_VALUES_TO_BE_BETWEEN -> {
+                // GX on MySQL: the value with the largest percent_rank ((row - 1) / (n - 1)) at most q, i.e. row floor(q (n - 1)) + 1.
+                @SuppressWarnings("unchecked")
+                Map<String, Object> ranges = (Map<String, Object>) e.arg("quantile_ranges");
+                List<Object> quantiles = (List<Object>) ranges.get("quantiles");
+                List<Object> bounds = (List<Object>) ranges.get("value_ranges");
+                int nonNull = nonNull(q, t, e.column(), col);
+                ScanQuery.Ordered o = q.ordered();
+                String v = o.alias(col);
+                String r = o.alias("ROW_NUMBER() OVER (ORDER BY " + col + ")");
+                List<Integer> handles = new ArrayList<>();
+                for (Object quantile : quantiles) {
+                    BigDecimal qd = new BigDecimal(quantile.toString());
+                    handles.add(o.add("MAX(CASE WHEN " + r + " = ? THEN " + v + " END)", () -> {
+                        long n = q.count(nonNull);
+                        long row = qd.multiply(BigDecimal.valueOf(Math.max(0, n - 1))).setScale(0, java.math.RoundingMode.FLOOR).longValue() + 1;
+                        return List.of(q.count(rows) - n + row);
+                    }));
+                }
+                yield new Compiled(e, q, s -> {
+                    List<Object> values = new ArrayList<>();
+                    List<String> outside = new ArrayList<>();
+                    for (int i = 0; i < handles.size(); i++) {
+                        Object value = s.count(nonNull) == 0 ? null : plain(s.ordered().value(handles.get(i)));
+                        values.add(value);
+                        List<?> b = (List<?>) bounds.get(i);
+                        boolean in = value instanceof Number n && (b.get(0) == null || new BigDecimal(n.toString()).compareTo(new BigDecimal(b.get(0).toString())) >= 0)
+                                && (b.get(1) == null || new BigDecimal(n.toString()).compareTo(new BigDecimal(b.get(1).toString())) <= 0);
+                        if (!in) {
+                            outside.add("q" + quantiles.get(i) + " = " + value + " not in " + b);
+                        }
+                    }
+                    Map<String, Object> observed = new java.util.LinkedHashMap<>();
+                    observed.put("quantiles", quantiles);
+                    observed.put("values", values);
+                    return new Outcome(outside.isEmpty(), observed, s.count(rows), null, null, s.count(rows) - s.count(nonNull),
+                            outside.isEmpty() ? "quantiles " + quantiles + " are " + values + ", all in range" : String.join("; ", outside));
+                }, null);
+            }
+            case EXPECT_COLUMN_MOST_COMMON_VALUE_TO_BE_IN_SET -> {
+                List<Object> set = e.list("value_set");
+                String present = col + " IS NOT NULL";
+                int nonNull = nonNull(q, t, e.column(), col);
+                yield new Compiled(e, q, s -> {
+                    // A GROUP BY of its own: the modes, all values sharing the highest count.
+                    List<Object> modes = new ArrayList<>();
+                    long top = -1;
+                    for (List<Object> row : s.rows("SELECT " + col + ", COUNT(*) AS dbp_n FROM " + table + where(q.condition(), present)
+                            + " GROUP BY " + col + " ORDER BY dbp_n DESC LIMIT 1000", List.of())) {
+                        long c = ((Number) row.get(1)).longValue();
+                        if (top >= 0 && c < top) {
+                            break;
+                        }
+                        top = c;
+                        modes.add(plain(row.get(0)));
+                    }
+                    modes.sort(Checks::compareValues);
+                    long hits = modes.stream().filter(m -> set.stream().anyMatch(x -> x != null && compareValues(x, m) == 0)).count();
+                    boolean ok = e.flag("ties_okay") ? hits > 0 : modes.size() == 1 && hits == 1;
+                    return new Outcome(ok, modes, s.count(rows), null, null, s.count(rows) - s.count(nonNull), "most common " + (modes.size() == 1 ? "value " : "values ")
+                            + modes + (ok ? " in " : (modes.size() > 1 && hits > 0 ? " (a tie; ties_okay is not set) vs " : " not in ")) + set);
+                }, null);
             }
             case EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN -> {
                 int distinct = q.add("COUNT(DISTINCT " + col + ")");

@@ -131,7 +131,7 @@ final class SuiteChecker {
                             + " its values as numbers (a word counts as 0). Check a numeric column, or give the bounds as strings");
                 }
             }
-            case EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN -> {
+            case EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN, EXPECT_COLUMN_VALUE_LENGTHS_TO_EQUAL -> {
                 Schema.Column col = t.column(e.column()).orElseThrow();
                 if (!isText(col)) {
                     problem(e, "column '" + e.column() + "' is " + col.dataType() + ", not text; value lengths are for string columns"
