@@ -47,6 +47,23 @@ public enum ExpectationType {
     EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), map("min_value", "max_value")),
     EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B(Kind.AGGREGATE, args("column_A", "column_B"), map("or_equal", "ignore_row_if")),
     EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    EXPECT_COLUMN_VALUES_TO_MATCH_REGEX_LIST(Kind.AGGREGATE, args("column", "regex_list"), map("match_on")),
+    EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX_LIST(Kind.AGGREGATE, args("column", "regex_list"), map()),
+    EXPECT_COLUMN_VALUES_TO_MATCH_LIKE_PATTERN(Kind.AGGREGATE, args("column", "like_pattern"), map()),
+    EXPECT_COLUMN_VALUES_TO_NOT_MATCH_LIKE_PATTERN(Kind.AGGREGATE, args("column", "like_pattern"), map()),
+    EXPECT_COLUMN_VALUES_TO_MATCH_LIKE_PATTERN_LIST(Kind.AGGREGATE, args("column", "like_pattern_list"), map("match_on")),
+    EXPECT_COLUMN_VALUES_TO_NOT_MATCH_LIKE_PATTERN_LIST(Kind.AGGREGATE, args("column", "like_pattern_list"), map()),
+    /** Python strftime directives translated to MySQL's STR_TO_DATE. */
+    EXPECT_COLUMN_VALUES_TO_MATCH_STRFTIME_FORMAT(Kind.AGGREGATE, args("column", "strftime_format"), map()),
+    EXPECT_COLUMN_VALUES_TO_BE_JSON_PARSEABLE(Kind.AGGREGATE, args("column"), map()),
+    EXPECT_COLUMN_PAIR_VALUES_TO_BE_EQUAL(Kind.AGGREGATE, args("column_A", "column_B"), map("ignore_row_if")),
+    EXPECT_COLUMN_PAIR_VALUES_TO_BE_IN_SET(Kind.AGGREGATE, args("column_A", "column_B", "value_pairs_set"), map("ignore_row_if")),
+    EXPECT_MULTICOLUMN_SUM_TO_EQUAL(Kind.AGGREGATE, args("column_list", "sum_total"), map("ignore_row_if")),
+    EXPECT_SELECT_COLUMN_VALUES_TO_BE_UNIQUE_WITHIN_RECORD(Kind.AGGREGATE, args("column_list"), map("ignore_row_if")),
+    /** In primary-key order, from the table's ordered pass (LAG over the key). */
+    EXPECT_COLUMN_VALUES_TO_BE_INCREASING(Kind.AGGREGATE, args("column"), map("strictly")),
+    EXPECT_COLUMN_VALUES_TO_BE_DECREASING(Kind.AGGREGATE, args("column"), map("strictly")),
+    EXPECT_TABLE_ROW_COUNT_TO_EQUAL_OTHER_TABLE(Kind.AGGREGATE, args("other_table_name"), args()),
     EXPECT_COLUMN_PROPORTION_OF_UNIQUE_VALUES_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
     EXPECT_COLUMN_STDEV_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
     /** From the table's ordered pass (one extra query per table and row condition, shared with quantiles). */

@@ -123,9 +123,13 @@ class ExpectationsTest {
                         quantile_ranges: {quantiles: [0, 0.5, 1], value_ranges: [[1.5, 1.5], [2.5, 2.5], [null, 9]]}
                     - expect_column_proportion_of_unique_values_to_be_between: {column: g, min_value: 0.5, max_value: 0.5}
                     - expect_column_stdev_to_be_between: {column: n, min_value: 1.15, max_value: 1.16}
+                    - expect_column_values_to_be_in_set: {column: n, value_set: [5, 7]}
                 """, Strategy.SINGLE_SCAN);
-        assertEquals(List.of(true, false, true, true, false, true, true), r.results().stream().map(ExpectationResult::success).toList(),
+        assertEquals(List.of(true, false, true, true, false, true, true, true), r.results().stream().map(ExpectationResult::success).toList(),
                 r.results().toString());
+        // GX reports missing_count for passing column expectations too: from the scan's COUNT(n), no extra query.
+        assertEquals(1L, r.results().get(7).missingCount());
+        assertEquals(1L, r.results().get(6).missingCount());
         assertEquals(9, r.results().get(0).observedValue());
         // n is 5, 7, NULL, 7: the middle of three; price has four values: the mean of the middle two.
         assertEquals(7, ((Number) r.results().get(2).observedValue()).intValue());
@@ -251,6 +255,8 @@ class ExpectationsTest {
         assertEquals(25.0, notNull.unexpectedPercent(), 1e-9);
         assertEquals(List.of(java.util.Arrays.asList(3, null)), notNull.samples());
         assertEquals(List.of("id", "n"), notNull.sampleColumns());
+        ExpectationResult strict = by.get("t.31.expect_column_values_to_be_between");
+        assertTrue(strict.message().contains("values outside [1, 10), max exclusive"), "a strict bound says so: " + strict.message());
         ExpectationResult unique = by.get("t.19.expect_column_values_to_be_unique");
         assertEquals(2L, unique.unexpectedCount(), "both rows of 7, as GX counts duplicates");
         assertEquals(List.of("n", "occurrences"), unique.sampleColumns());

@@ -59,6 +59,9 @@ class GxConformanceTest {
      * README's list of deliberate differences.
      */
     static final Map<String, String> DELIBERATE = Map.ofEntries(
+            Map.entry("expect_column_values_to_match_strftime_format/negative_test_input_already_datetimes", "the dataset has no"
+                    + " MySQL schema, so its ISO date strings load as TEXT (pandas' inference) and are strings here; GX's case"
+                    + " needs a datetime column, which dbpromote refuses for this expectation as GX does"),
             Map.entry("expect_column_values_to_be_in_type_list/positive_test_placeholder_expectation", NOTHING_CHECKED),
             Map.entry("expect_column_value_lengths_to_be_between/negative_test_with_max_lt_min", "min_value greater than max_value is"
                     + " refused for every expectation, as GX itself raises for expect_column_values_to_be_between and"
