@@ -3,11 +3,11 @@
 //     @Library('dbpromote@v1') _
 //     dbPromotion()
 //
-// Check -> Dev (the PR's clone, migrate, deploy, validate) -> Approve staging -> Staging -> Approve
-// production -> Production. What differs per repository is in dbpromote.yaml, read through
-// `dbpromote check --output json`. Scripted on purpose: gates must sit outside `node` (no executor is
-// held while a person decides) and each environment inside its own `lock`, which a scripted pipeline
-// says plainly; stages that do not apply to a build are still drawn, marked skipped.
+// The engine decides, this file draws. `dbpromote plan --output json` returns the ordered stage list of
+// this build (which stages run, why the others are skipped, the gates and their approvers, the locks);
+// dbPromotion turns it into stages, gates, locks and step calls and decides nothing itself. Scripted on
+// purpose: a gate into an environment waits outside any `node` and `lock` (no executor is held while a
+// person decides), each environment's work runs inside its own `lock`, and skipped stages are still drawn.
 
 Map call(Map args = [:]) {
     Map defaults = [config: 'dbpromote.yaml', engine: null, credentials: [:], dryRun: false, label: null, image: null,
@@ -18,7 +18,7 @@ Map call(Map args = [:]) {
     if (problem) {
         error("dbPromotion: ${problem}")
     }
-    Map state = [visited: [], plan: null, image: (a.image ?: env.DBPROMOTE_IMAGE) ?: null]
+    Map state = [visited: [], plan: null, image: a.image ?: null, approvals: [:]]
     try {
         promote(a, state)
     } catch (err) {
@@ -31,161 +31,224 @@ Map call(Map args = [:]) {
 }
 
 void promote(Map a, Map state) {
-    Map check = [:]
-    String commitMessage = ''
     onAgent(a.label) {
         checkout scm
         runStage(state, 'Check') {
+            // Read on the agent: DBPROMOTE_IMAGE may be a node property, which only exists inside `node`.
+            state.image = state.image ?: (env.DBPROMOTE_IMAGE ?: null)
             Map engineArgs = stepArgs(a, credentialsFor(a.credentials as Map, [:], null))
-            check = dbpromoteEngine.run(step: 'dbPromotion', command: ['check'], args: engineArgs, options: [:], envKey: null).result
+            dbpromoteEngine.run(step: 'dbPromotion', command: ['check'], args: engineArgs, options: [:], envKey: null)
             dbpromoteEngine.run(step: 'dbPromotion', command: ['lint'], args: engineArgs, options: [:], envKey: null)
-            if (a.mergedPr == null && !a.pr && (env.BRANCH_NAME in a.mainBranches)) {
+            String commitMessage = null
+            if (a.mergedPr == null && !a.pr) {
                 commitMessage = sh(script: 'git log -1 --format=%B 2>/dev/null || true', returnStdout: true, label: 'last commit message')
             }
+            state.plan = dbpromoteEngine.run(step: 'dbPromotion', command: ['plan'], args: engineArgs, envKey: null,
+                    options: planOptions(a, env.BRANCH_NAME as String, commitMessage)).result
         }
     }
-    String invalid = planProblem(check, a)
+    Map plan = state.plan as Map
+    String invalid = planProblem(plan, a)
     if (invalid) {
         error("dbPromotion: ${invalid}")
     }
-    Map plan = computePlan(check, a, env.BRANCH_NAME as String, commitMessage)
-    state.plan = plan
     echo "dbPromotion: ${plan.summary}"
-
-    if (plan.mergedPr) {
-        destroyMergedPrEnvironment(a, plan, state)
-    }
-    if (plan.runDev) {
-        deployDev(a, plan, state)
-    } else {
-        skipStages(state, ['Dev: Clone DB', 'Dev: Migrate', 'Dev: Deploy', 'Dev: Validate'], plan.devSkipReason as String)
-    }
-    List targets = ['staging', 'production']
-    for (int i = 0; i < targets.size(); i++) {
-        String target = targets[i]
-        Map e = plan.envs[target] as Map
-        String why = !plan.promote ? plan.promoteSkipReason : (e == null ? "no '${target}' environment in dbpromote.yaml" : null)
-        if (why) {
-            skipStages(state, ["Approve ${target}".toString()] + envStages(target), why)
-            continue
+    List groups = stageGroups(plan.stages as List)
+    for (int i = 0; i < groups.size(); i++) {
+        Map g = groups[i]
+        if (!g.run) {
+            skipStages(state, g.stages as List)
+        } else if (g.lock) {
+            lock(g.lock as String) {
+                runLocked(g.stages as List, a, plan, state)
+            }
+        } else {
+            runLocked(g.stages as List, a, plan, state)
         }
-        String approver = approve(target, plan, state, 10 * (i + 1))
-        deployTo(target, approver, a, plan, state)
     }
 }
 
-/** The PR's environment in dev: per PR, locked per PR, kept for inspection when something fails. */
-void deployDev(Map a, Map plan, Map state) {
-    Map e = plan.envs.dev as Map
-    String pr = plan.pr as String
-    Map common = stepArgs(a, e.credentials as Map)
-    String lockName = "dbpromote-${plan.app}-dev-pr-${pr}"
-    lock(lockName) {
+/** Stages under one lock: work in `timeout { node { … } }` segments, a gate between them without a node. */
+void runLocked(List stages, Map a, Map plan, Map state) {
+    List segments = segments(stages)
+    for (int i = 0; i < segments.size(); i++) {
+        List segment = segments[i]
+        Map first = segment[0]
+        if (first.step == 'gate') {
+            if (first.run) {
+                approve(first, a, plan, state)
+            } else {
+                skipStages(state, [first])
+            }
+            continue
+        }
+        if (!anyRuns(segment)) {
+            skipStages(state, segment)
+            continue
+        }
         timeout(time: plan.timeoutSeconds, unit: 'SECONDS') {
             onAgent(a.label) {
                 checkout scm
-                try {
-                    runStage(state, 'Dev: Clone DB') {
-                        rdsClone(common + [env: 'dev', pr: pr])
+                for (int j = 0; j < segment.size(); j++) {
+                    Map s = segment[j]
+                    if (s.run) {
+                        recordApproval(s.environment as String, a, plan, state)
+                        runPlannedStage(s, a, plan, state)
+                    } else {
+                        skipStages(state, [s])
                     }
-                    runStage(state, 'Dev: Migrate') {
-                        dbMigrate(common + [env: 'dev', pr: pr])
-                    }
-                    runStage(state, 'Dev: Deploy') {
-                        Map deployed = k8sDeploy(common + [env: 'dev', pr: pr, image: state.image])
-                        state.image = deployedImage(deployed, state.image as String)
-                    }
-                    runStage(state, 'Dev: Validate') {
-                        dataValidate(common + [env: 'dev', pr: pr, warnOnly: e.warnOnly])
-                    }
-                } catch (err) {
-                    echo("dbPromotion: the dev environment of PR ${pr} is kept for inspection until its TTL" +
-                            " (dbpromote env show --env dev --pr ${pr}); the reaper deletes it after that.")
-                    throw err
                 }
             }
         }
     }
 }
 
-/** One approval gate, outside any node: milestone, input in a timeout, milestone. Returns the approver. */
-String approve(String target, Map plan, Map state, int ordinal) {
-    String id = "promote-${target}"
-    Map e = plan.envs[target] as Map
+/** One stage of the plan; on failure its cleanup (blue-green: delete green) runs before the build fails. */
+void runPlannedStage(Map s, Map a, Map plan, Map state) {
+    try {
+        runStage(state, s.name as String) {
+            Map args = envArgs(a, plan, s.environment as String) + [env: s.environment, pr: s.pr]
+            if (s.step == 'deploy') {
+                args.image = state.image
+            }
+            if (s.step == 'validate') {
+                args.warnOnly = s.warnOnly ?: false
+            }
+            Map result = dbpromoteEngine.step(s.step as String, args)
+            if (s.step == 'deploy') {
+                state.image = deployedImage(result, state.image as String)
+            }
+        }
+    } catch (err) {
+        if (s.failureNote) {
+            echo "dbPromotion: ${s.failureNote}"
+        }
+        cleanUp(s, a, plan, false)
+        throw err
+    }
+}
+
+/** A stage's cleanup step after it failed; needsAgent: false when called on an agent already. */
+void cleanUp(Map s, Map a, Map plan, boolean needsAgent) {
+    if (!s.cleanup) {
+        return
+    }
+    Closure body = {
+        echo "dbPromotion: ${s.name} did not complete; running ${s.cleanup} for ${s.environment} (the live database is not touched)."
+        dbpromoteEngine.step(s.cleanup as String, envArgs(a, plan, s.environment as String) + [env: s.environment, pr: null])
+    }
+    // The stage's own failure is what the build reports; a failed cleanup is said, not allowed to hide it.
+    try {
+        if (needsAgent) {
+            onAgent(a.label) {
+                checkout scm
+                body()
+            }
+        } else {
+            body()
+        }
+    } catch (Exception e) {
+        echo "dbPromotion: WARNING: ${s.cleanup} for ${s.environment} failed too: ${e.message}. Run 'dbpromote bluegreen status --env ${s.environment}' and clean up by hand."
+    }
+}
+
+/** One approval gate: milestone, input inside its timeout, milestone. Never inside a node. */
+void approve(Map s, Map a, Map plan, Map state) {
+    Map gate = s.gate as Map
+    String target = s.environment as String
+    List approvers = (gate.approvers ?: []) as List
+    String what = gate.kind == 'switchover' ? "${target} switchover" : target
     Object answer = null
     try {
-        runStage(state, "Approve ${target}") {
-            milestone(ordinal: ordinal, label: "${id}: waiting")
-            Map request = [id: id, message: gateMessage(plan, target, state.image as String), ok: "Promote to ${target}",
-                           submitterParameter: 'approver']
-            if (e.approvers) {
-                request.submitter = (e.approvers as List).join(',')
+        runStage(state, s.name as String) {
+            String summary = gateSummary(s, a, plan, state)
+            if (summary) {
+                echo "dbPromotion: ${s.name}:\n${summary}"
+                currentBuild.description = ((currentBuild.description ?: '') + "${s.name}:\n${summary}\n").toString()
+            }
+            milestone(ordinal: gate.milestone as int, label: "${gate.id}: waiting")
+            Map request = [id: gate.id, message: gateMessage(plan, s, state.image as String, summary), ok: okLabel(s), submitterParameter: 'approver']
+            if (approvers) {
+                request.submitter = approvers.join(',')
+                echo "dbPromotion: ${gateRule(approvers)}" + (env.BUILD_URL ? " Approve or abort at ${env.BUILD_URL}input/" : '')
             } else {
                 echo "dbPromotion: no approvers configured for ${target} (environments.${target}.approvers): anyone allowed to build this job can approve."
             }
-            timeout(time: plan.gateSeconds, unit: 'SECONDS') {
+            timeout(time: gate.timeoutSeconds, unit: 'SECONDS') {
                 answer = input(request)
             }
-            milestone(ordinal: ordinal + 1, label: "${id}: approved")
+            milestone(ordinal: (gate.milestone as int) + 1, label: "${gate.id}: approved")
         }
     } catch (err) {
         // Rejected, timed out, or superseded by a newer approved build: the build is aborted, not failed.
         currentBuild.result = 'ABORTED'
-        echo "dbPromotion: promotion to ${target} stopped at gate ${id} (rejected, timed out after ${plan.gateTimeout}, or superseded by a newer build)."
+        String who = rejectedBy(err)
+        if (who) {
+            currentBuild.description = ((currentBuild.description ?: '') + "${what} rejected by ${who}\n").toString()
+            echo "dbPromotion: ${what} rejected by ${who} at gate ${gate.id}."
+            if (!isApprover(who, approvers)) {
+                echo "dbPromotion: WARNING: ${who} is not one of the approvers of ${target} (${approvers.join(', ')}); Jenkins lets anyone" +
+                        " who may cancel builds (Job/Cancel) abort a gate, not only its approvers."
+            }
+            recordRejection(s, who, a, plan)
+        } else {
+            echo "dbPromotion: promotion to ${target} stopped at gate ${gate.id} (timed out after ${gate.timeout}, or superseded by a newer build)."
+        }
+        cleanUp(s, a, plan, true)
         throw err
     }
     String approver = (answer instanceof Map ? answer.approver : answer) ?: 'unknown'
-    echo "dbPromotion: promotion to ${target} approved by ${approver}"
-    return approver
+    echo "dbPromotion: ${gate.kind == 'switchover' ? "switchover of ${target}" : "promotion to ${target}"} approved by ${approver}"
+    currentBuild.description = ((currentBuild.description ?: '') + "${what} approved by ${approver}\n").toString()
+    state.lastApprover = approver
+    state.approvals[target] = [attribute: gate.kind == 'switchover' ? 'switchoverApprovedBy' : 'approvedBy', user: approver]
 }
 
-/** staging / production: locked per environment, the timeout inside the lock, the approver recorded first. */
-void deployTo(String target, String approver, Map a, Map plan, Map state) {
-    Map e = plan.envs[target] as Map
-    Map common = stepArgs(a, e.credentials as Map)
-    String title = target.substring(0, 1).toUpperCase() + target.substring(1)
-    String lockName = "dbpromote-${plan.app}-${target}"
-    lock(lockName) {
-        timeout(time: plan.timeoutSeconds, unit: 'SECONDS') {
-            onAgent(a.label) {
-                checkout scm
-                currentBuild.description = ((currentBuild.description ?: '') + "${target} approved by ${approver}\n").toString()
-                dbpromoteEngine.run(step: 'dbPromotion', command: ['env', 'annotate'], args: common,
-                        options: [env: target, set: "approvedBy=${approver}".toString()], envKey: target, retries: 2, publish: false)
-                if (e.snapshot) {
-                    runStage(state, "${title}: Snapshot") {
-                        dbSnapshot(common + [env: target])
-                    }
-                } else {
-                    skipStages(state, ["${title}: Snapshot".toString()], e.snapshotSkipReason as String)
-                }
-                runStage(state, "${title}: Migrate") {
-                    dbMigrate(common + [env: target, pr: null])
-                }
-                runStage(state, "${title}: Deploy") {
-                    Map deployed = k8sDeploy(common + [env: target, pr: null, image: state.image])
-                    state.image = deployedImage(deployed, state.image as String)
-                }
-                runStage(state, "${title}: Validate") {
-                    dataValidate(common + [env: target, pr: null, warnOnly: e.warnOnly])
-                }
-            }
-        }
+/**
+ * What the gate into an environment shows, from the engine (`dbpromote gate-summary`): the migrations pending there
+ * with their lint findings, the rehearsal and validation of the PR's clone, the image, the previous approver, links.
+ * Computed on an agent (it reads the target database), which is released before the gate waits. Informational: when
+ * it cannot be made, the gate says so and still asks.
+ */
+String gateSummary(Map s, Map a, Map plan, Map state) {
+    if (s.gate.kind != 'promote') {
+        return "Green was migrated and validated in this build (stages ${s.environment.capitalize()}: Migrate green, Validate green)."
     }
-}
-
-/** On a main-branch build of a merged PR: that PR's dev environment is no longer needed. */
-void destroyMergedPrEnvironment(Map a, Map plan, Map state) {
-    String pr = plan.mergedPr as String
-    String lockName = "dbpromote-${plan.app}-dev-pr-${pr}"
-    lock(lockName) {
+    String text = null
+    try {
         onAgent(a.label) {
             checkout scm
-            runStage(state, 'Dev: Destroy merged PR env') {
-                echo "dbPromotion: PR ${pr} is merged; destroying its dev environment."
-                dbEnvDestroy(stepArgs(a, plan.envs.dev.credentials as Map) + [env: 'dev', pr: pr])
-            }
+            text = dbpromoteEngine.run(step: 'dbPromotion', command: ['gate-summary'], args: envArgs(a, plan, s.environment as String),
+                    options: [env: s.environment, pr: plan.pr, image: state.image, 'previous-approver': state.lastApprover, 'build-url': env.BUILD_URL],
+                    envKey: s.environment as String, publish: false).result.text
         }
+    } catch (err) {
+        echo "dbPromotion: the summary for ${s.name} could not be made (${err.message}); the gate shows the image only."
+    }
+    return text
+}
+
+/** The approver goes to the environment's record as soon as its work starts (on an agent, inside the lock). */
+void recordApproval(String target, Map a, Map plan, Map state) {
+    Map approval = state.approvals[target] as Map
+    if (!approval) {
+        return
+    }
+    state.approvals.remove(target)
+    dbpromoteEngine.run(step: 'dbPromotion', command: ['env', 'annotate'], args: envArgs(a, plan, target),
+            options: [env: target, set: "${approval.attribute}=${approval.user}".toString()], envKey: target, retries: 2, publish: false)
+}
+
+/** Best effort: a rejection is in the log and the build description already; the record is a convenience. */
+void recordRejection(Map s, String who, Map a, Map plan) {
+    try {
+        onAgent(a.label) {
+            checkout scm
+            dbpromoteEngine.run(step: 'dbPromotion', command: ['env', 'annotate'], args: envArgs(a, plan, s.environment as String),
+                    options: [env: s.environment, set: "rejectedBy=${who}".toString()], envKey: s.environment as String, publish: false)
+        }
+    } catch (Exception e) {
+        echo "dbPromotion: could not record the rejection in the ${s.environment} record: ${e.message}"
     }
 }
 
@@ -202,24 +265,32 @@ void runStage(Map state, String name, Closure body) {
     stage(name, body)
 }
 
-void skipStages(Map state, List names, String reason) {
-    for (int i = 0; i < names.size(); i++) {
-        String name = names[i]
-        state.visited << name
-        stage(name) {
-            echo "Skipped: ${reason}"
-            markSkipped(name)
-        }
+/** Draws planned stages as skipped, each saying why. */
+void skipStages(Map state, List stages) {
+    for (int i = 0; i < stages.size(); i++) {
+        Map s = stages[i]
+        skipStage(state, s.name as String, s.reason as String)
+    }
+}
+
+void skipStage(Map state, String name, String reason) {
+    state.visited << name
+    stage(name) {
+        echo "Skipped: ${reason}"
+        markSkipped(name)
     }
 }
 
 void skipRemaining(Map state, String reason) {
-    skipStages(state, notVisited(state.visited as List), reason)
+    List names = notVisited(state.plan as Map, state.visited as List)
+    for (int i = 0; i < names.size(); i++) {
+        skipStage(state, names[i] as String, reason)
+    }
 }
 
 @NonCPS
-List notVisited(List visited) {
-    return allStages().findAll { !(it in visited) }
+List notVisited(Map plan, List visited) {
+    return ((plan?.stages ?: []) as List).collect { it.name.toString() }.findAll { !(it in visited) }
 }
 
 /** Blue Ocean / Pipeline Graph View draw a stage as skipped through Declarative's Utils; optional. */
@@ -240,16 +311,50 @@ boolean markSkipped(String stageName) {
     return false
 }
 
+/**
+ * The plan's stages (after Check) in runs: consecutive stages sharing a lock form one group, a gate
+ * without a lock (entering an environment) is a group of its own; a group none of whose stages runs is
+ * only drawn.
+ */
 @NonCPS
-List allStages() {
-    return ['Check', 'Dev: Clone DB', 'Dev: Migrate', 'Dev: Deploy', 'Dev: Validate'] +
-            ['Approve staging'] + envStages('staging') + ['Approve production'] + envStages('production')
+List stageGroups(List stages) {
+    List groups = []
+    stages.findAll { it.name != 'Check' }.each { Map s ->
+        Map last = groups ? groups[-1] : null
+        if (last != null && s.lock && last.lock == s.lock) {
+            last.stages << s
+            last.run = last.run || s.run
+        } else {
+            groups << [lock: s.lock, run: s.run as boolean, stages: [s]]
+        }
+    }
+    return groups
 }
 
 @NonCPS
-List envStages(String target) {
-    String title = target.substring(0, 1).toUpperCase() + target.substring(1)
-    return ['Snapshot', 'Migrate', 'Deploy', 'Validate'].collect { "${title}: ${it}".toString() }
+boolean anyRuns(List stages) {
+    return stages.any { it.run }
+}
+
+/** A group's stages cut at gates: [[work, work], [gate], [work]]. */
+@NonCPS
+List segments(List stages) {
+    List out = []
+    stages.each { Map s ->
+        if (s.step == 'gate' || !out || out[-1][0].step == 'gate') {
+            out << [s]
+        } else {
+            out[-1] << s
+        }
+    }
+    return out
+}
+
+@NonCPS
+Map planOptions(Map a, String branch, String commitMessage) {
+    Object merged = a.mergedPr == false ? 'none' : a.mergedPr
+    return [branch        : branch, pr: a.pr, 'main-branches': (a.mainBranches as List).join(','), 'promote-from': a.promoteFrom,
+            'gate-timeout': a.gateTimeout, timeout: a.timeout, 'merged-pr': merged, 'commit-message': commitMessage?.trim()]
 }
 
 @NonCPS
@@ -257,9 +362,65 @@ Map stepArgs(Map a, Map credentials) {
     return [config: a.config, engine: a.engine, credentials: credentials ?: [:], dryRun: a.dryRun]
 }
 
+/** A step's common arguments with the credentials of its environment (dbpromote.yaml's, then the arguments'). */
 @NonCPS
-String gateMessage(Map plan, String target, String image) {
-    return "Promote ${plan.app} to ${target}?" + (image ? " Image: ${image}" : '')
+Map envArgs(Map a, Map plan, String envName) {
+    Map e = ((plan.environments ?: [:]) as Map)[envName] as Map
+    return stepArgs(a, credentialsFor(a.credentials as Map, (e?.credentials ?: [:]) as Map, envName))
+}
+
+@NonCPS
+String okLabel(Map s) {
+    return s.gate.kind == 'switchover' ? "Switch ${s.environment} over to green" : "Promote to ${s.environment}"
+}
+
+/** What a gate's approvers may do, said where people look; Jenkins' input lets Job/Cancel holders abort too. */
+@NonCPS
+String gateRule(List approvers) {
+    return "only ${approvers.join(', ')} may approve; anyone who can cancel builds can abort."
+}
+
+/** The gate's question, the engine's summary (10-15 lines), and who may approve. */
+@NonCPS
+String gateMessage(Map plan, Map s, String image, String summary) {
+    String question = s.gate.kind == 'switchover' ? "Switch ${plan.app} ${s.environment} over to green?" : "Promote ${plan.app} to ${s.environment}?"
+    List approvers = (s.gate.approvers ?: []) as List
+    return question + (image ? " Image: ${image}" : '') + (summary ? "\n${summary}" : '') + (approvers ? "\n${gateRule(approvers).capitalize()}" : '')
+}
+
+/** Who rejected a gate: Jenkins' FlowInterruptedException carries a Rejection cause with the user; null otherwise. */
+@NonCPS
+String rejectedBy(Throwable err) {
+    try {
+        List causes = err.hasProperty('causes') ? (err.causes as List) : []
+        for (Object cause : causes) {
+            if (cause.getClass().getSimpleName() == 'Rejection') {
+                Object user = cause.user
+                return user == null ? 'an anonymous user' : user.id.toString()
+            }
+        }
+    } catch (Exception ignored) {
+        // not an input rejection
+    }
+    return null
+}
+
+/** Approvers are user ids or group names: a user id matches directly, a group through the user's authorities when Jenkins can say. */
+@NonCPS
+boolean isApprover(String who, List approvers) {
+    if (approvers.any { it.toString().equalsIgnoreCase(who) }) {
+        return true
+    }
+    try {
+        Class users = Class.forName('hudson.model.User', true, this.class.classLoader)
+        Object user = users.getMethod('getById', String, boolean).invoke(null, who, false)
+        List groups = user == null ? [] : (user.authorities as List)
+        return approvers.any { it in groups }
+    } catch (Exception ignored) {
+        return false
+    } catch (LinkageError ignored) {
+        return false
+    }
 }
 
 /** The image later environments get: the digest the engine deployed when it reports one. */
@@ -271,14 +432,6 @@ String deployedImage(Map deployed, String current) {
 
 @NonCPS
 String argumentProblem(Map a) {
-    if (a.promoteFrom != null && !(a.promoteFrom in ['main', 'pr'])) {
-        return "promoteFrom '${a.promoteFrom}' is not one of main, pr (or leave it out to use promote.from of dbpromote.yaml)."
-    }
-    for (String key : ['gateTimeout', 'timeout']) {
-        if (a[key] != null && seconds(a[key].toString()) == null) {
-            return "${key} '${a[key]}' is not a duration; write it like 30m, 24h or 1h30m."
-        }
-    }
     if (!(a.mainBranches instanceof List)) {
         return "mainBranches must be a list of branch names, e.g. mainBranches: ['main']."
     }
@@ -295,11 +448,11 @@ String argumentProblem(Map a) {
 }
 
 @NonCPS
-String planProblem(Map check, Map a) {
-    if (!check?.app) {
-        return "'dbpromote check --output json' gave no app; is the engine older than this library? Update the engine on the agent."
+String planProblem(Map plan, Map a) {
+    if (!(plan?.stages instanceof List)) {
+        return "'dbpromote plan --output json' gave no stages; is the engine older than this library? Update the engine on the agent."
     }
-    Map envs = environments(check)
+    Map envs = (plan.environments ?: [:]) as Map
     Map credentials = (a.credentials ?: [:]) as Map
     List unknownEnvs = credentials.keySet().findAll { credentials[it] instanceof Map && it != 'passwords' && !envs.containsKey(it) }.collect { it.toString() }
     if (unknownEnvs) {
@@ -307,70 +460,6 @@ String planProblem(Map check, Map a) {
                 " defined: ${envs.keySet().sort().join(', ')}."
     }
     return null
-}
-
-/** Everything dbPromotion decides from check's JSON, the arguments and the branch; pure, so it is easy to test. */
-@NonCPS
-Map computePlan(Map check, Map a, String branch, String commitMessage) {
-    Map promoteCfg = (check.promote instanceof Map ? check.promote : [:]) as Map
-    String from = (a.promoteFrom ?: promoteCfg.from ?: 'main').toString()
-    String gateTimeout = (a.gateTimeout ?: promoteCfg.gateTimeout ?: '24h').toString()
-    String pr = a.pr ? a.pr.toString() : null
-    boolean isMain = pr == null && branch in (a.mainBranches as List)
-    boolean promote = from == 'pr' ? pr != null : isMain
-
-    Map envs = [:]
-    environments(check).each { String name, Map e ->
-        Map resolved = new LinkedHashMap(e)
-        resolved.credentials = credentialsFor(a.credentials as Map, (e.credentials ?: [:]) as Map, name)
-        boolean inPlace = e.strategy == 'in-place'
-        boolean wanted = e.containsKey('snapshotBefore') ? e.snapshotBefore as boolean : inPlace
-        resolved.snapshot = inPlace && wanted
-        resolved.snapshotSkipReason = !inPlace ? "database strategy is ${e.strategy ?: 'unknown'}, not in-place" : 'snapshotBefore is false'
-        envs[name] = resolved
-    }
-
-    String mergedPr = null
-    if (isMain && envs.dev?.strategy == 'clone' && a.mergedPr != false) {
-        mergedPr = a.mergedPr != null ? a.mergedPr.toString() : mergedPullRequest(commitMessage)
-    }
-    String devSkipReason = pr == null ? 'not a pull request build; dev environments are per pull request'
-            : "no 'dev' environment in dbpromote.yaml"
-    String promoteSkipReason = from == 'pr'
-            ? (pr == null ? 'promote.from is pr: pull request builds promote, this build is not one' : null)
-            : (pr != null ? 'promote.from is main: pull request builds stop after dev; merge to promote'
-            : "branch '${branch}' is not one of ${(a.mainBranches as List).join(', ')} (mainBranches)".toString())
-    Map plan = [app     : check.app.toString(), pr: pr, from: from, promote: promote, gateTimeout: gateTimeout,
-                gateSeconds: seconds(gateTimeout), timeoutSeconds: seconds(a.timeout.toString()), envs: envs,
-                runDev: pr != null && envs.dev != null, devSkipReason: devSkipReason,
-                promoteSkipReason: promoteSkipReason, mergedPr: mergedPr]
-    plan.summary = "app ${plan.app}, ${pr ? "PR ${pr}" : "branch ${branch}"}, promote.from ${from}: " +
-            (plan.runDev ? 'dev' : 'no dev') + (promote ? ', then staging and production behind approval gates' : ', no promotion') +
-            (mergedPr ? ", destroys merged PR ${mergedPr}'s dev environment" : '')
-    return plan
-}
-
-/**
- * check's environments as maps. The requested shape is environments.NAME = {strategy, protected, approvers,
- * namespace, snapshotBefore, warnOnly, credentials}; engines that print a one-line description per
- * environment ("in-place, protected, approvers release-managers") are read too.
- */
-@NonCPS
-Map environments(Map check) {
-    Map out = [:]
-    ((check?.environments ?: [:]) as Map).each { name, value ->
-        if (value instanceof Map) {
-            out[name.toString()] = new LinkedHashMap(value)
-        } else {
-            // "<strategy>[, ttl 72h][, protected][, approvers a,b]": approvers come last and hold commas themselves.
-            String text = value.toString()
-            def approvers = text =~ /approvers (.+)$/
-            List parts = text.replaceAll(/,?\s*approvers .+$/, '').split(',').collect { it.trim() }
-            out[name.toString()] = [strategy : parts ? parts[0] : null, protected: 'protected' in parts,
-                                    approvers: approvers.find() ? approvers.group(1).split(',').collect { it.trim() }.findAll { it } : []]
-        }
-    }
-    return out
 }
 
 /** Credential ids for one environment: dbpromote.yaml's, then the arguments' defaults, then the arguments' for that environment. */
@@ -385,31 +474,10 @@ Map credentialsFor(Map args, Map fromConfig, String envName) {
         layer.each { k, v ->
             if (k == 'passwords') {
                 result.passwords = ((result.passwords ?: [:]) as Map) + ((v ?: [:]) as Map)
-            } else {
+            } else if (v != null) {
                 result[k] = v
             }
         }
     }
     return result
-}
-
-/** The PR number a merge commit names: GitHub merge and squash, GitLab, Bitbucket; null if none. */
-@NonCPS
-String mergedPullRequest(String message) {
-    def m = (message ?: '') =~ /(?:Merge pull request #|\(pull request #|merge request \S*!|\(#)([0-9]+)/
-    return m.find() ? m.group(1) : null
-}
-
-/** 90s, 30m, 24h, 2d, 1h30m -> seconds; null when not a duration. */
-@NonCPS
-Integer seconds(String text) {
-    String t = (text ?: '').trim().toLowerCase()
-    if (!(t ==~ /([0-9]+[smhd])+/)) {
-        return null
-    }
-    long total = 0
-    (t =~ /([0-9]+)([smhd])/).each { all, n, unit ->
-        total += (n as long) * [s: 1, m: 60, h: 3600, d: 86400][unit]
-    }
-    return total as Integer
 }

@@ -78,7 +78,8 @@ Map run(Map spec) {
         result = fileExists(out) ? parseJson(readFile(out)) : [:]
     } finally {
         if (spec.publish != false) {
-            publish(stateDir, reportName, spec.envKey as String)
+            // A migrate dry run writes its plan beside the real run's report, not over it.
+            publish(stateDir, reportName, a.dryRun && spec.command == ['migrate'] ? "${reportName}-plan".toString() : reportName)
         }
     }
     // warn-only: the step's argument (from environments.<env>.warnOnly), or the engine's own result saying so.
@@ -87,11 +88,53 @@ Map run(Map spec) {
     return [exitCode: status, result: result, attempts: attempt]
 }
 
+/**
+ * Runs one step of the promotion plan (`dbpromote plan`'s stage.step) with the step's arguments (config, engine,
+ * credentials, dryRun, env, pr, and image / warnOnly where they apply). The one place dbPromotion calls steps:
+ * rdsClone, dbMigrate, k8sDeploy, dataValidate, dbSnapshot, dbEnvDestroy, or the blue-green commands.
+ */
+Map step(String name, Map args) {
+    Map common = [config: args.config, engine: args.engine, credentials: args.credentials, dryRun: args.dryRun, env: args.env]
+    switch (name) {
+        case 'clone':
+            return rdsClone(common + [pr: args.pr])
+        case 'migrate':
+            return dbMigrate(common + [pr: args.pr])
+        case 'deploy':
+            return k8sDeploy(common + [pr: args.pr, image: args.image])
+        case 'validate':
+            return dataValidate(common + [pr: args.pr, warnOnly: args.warnOnly ?: false])
+        case 'snapshot':
+            return dbSnapshot(common)
+        case 'env-destroy':
+            return dbEnvDestroy(common + [pr: args.pr])
+        case 'bluegreen-create':
+            // Idempotent for the environment (the engine reuses the green in progress), so exit 3 is retried.
+            return blueGreen('create', common, 2)
+        case 'bluegreen-switchover':
+            return blueGreen('switchover', common, 0)
+        case 'bluegreen-delete':
+            return blueGreen('delete', common, 2)
+        default:
+            error("dbPromotion: the plan names a step '${name}' this library does not know; update the library to the engine's version.")
+    }
+}
+
+Map blueGreen(String action, Map args, int retries) {
+    return run(step: "bluegreen ${action}", command: ['bluegreen', action], args: args, options: [env: args.env],
+            envKey: args.env as String, retries: retries).result
+}
+
 /** Maps the engine's exit code (README "Exit codes") to the build result; returns normally on 0 and on a warn-only 1. */
 void handleExit(String step, String label, int status, int attempts, Map result, boolean warnOnly, String bin) {
     String detail = message(result)
-    String said = detail ? ": ${detail}" : ''
+    // The engine's text ends a sentence already more often than not; never "applied.."
+    String said = detail ? ": ${detail.replaceAll(/[.!?]\s*$/, '')}" : ''
     if (status == 0) {
+        // The engine exits 0 for a warn-only environment's failed validation (environments.<env>.warnOnly); still UNSTABLE.
+        if (warnOnly && result.success == false) {
+            unstable("${step}: ${label} found problems${said}. This environment is warn-only, so the build is UNSTABLE, not failed; see the report.")
+        }
         return
     }
     if (status == 1 && warnOnly) {
@@ -199,12 +242,18 @@ List bindingSpecs(Map credentials) {
     return specs
 }
 
-/** junit, archiveArtifacts and publishHTML for what one command wrote. Never the credential files. */
-void publish(String stateDir, String reportName, String envKey) {
-    String junitFiles = envKey ? "${stateDir}/junit/${reportName}.xml" : "${stateDir}/junit/${reportName}*.xml"
+/**
+ * junit, archiveArtifacts and publishHTML for what one command wrote. Never the credential files. junit only
+ * for the commands that write JUnit XML (lint, migrate, validate) and only when the file is there, so Jenkins
+ * never says "No test report files were found".
+ */
+void publish(String stateDir, String reportName, String junitName) {
+    String junitFile = junitFile(stateDir, junitName)
     String everything = "${stateDir}/**"
     String credentialFiles = "${stateDir}/credentials/**"
-    junit(testResults: junitFiles, allowEmptyResults: true)
+    if (junitFile && fileExists(junitFile)) {
+        junit(testResults: junitFile, allowEmptyResults: true)
+    }
     archiveArtifacts(artifacts: everything, excludes: credentialFiles, allowEmptyArchive: true)
     String page = "${stateDir}/html/${reportName}.html"
     if (!fileExists(page)) {
@@ -234,9 +283,20 @@ Map parseJson(String text) {
     }
 }
 
+/** The JUnit XML a command writes (lint, migrate, validate), or null for the commands that write none. */
+@NonCPS
+String junitFile(String stateDir, String reportName) {
+    return reportName ==~ /(lint|migrate-.+|validate-.+)/ ? "${stateDir}/junit/${reportName}.xml".toString() : null
+}
+
+/**
+ * What went wrong, in the engine's own words: `problem` (every command prints it on failure, the same text as
+ * its stderr summary: the failed migration's file, statement and state, the failed expectations, the lint errors,
+ * the rollout's pod reasons), else what older engines said.
+ */
 @NonCPS
 String message(Map result) {
-    Object m = result?.error ?: result?.message ?: result?.summary
+    Object m = result?.problem ?: result?.error ?: result?.message ?: result?.summary
     return m == null ? '' : m.toString()
 }
 

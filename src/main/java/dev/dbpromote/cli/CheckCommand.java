@@ -51,6 +51,15 @@ final class CheckCommand implements Callable<Integer> {
             envs.put(e.getKey(), m);
         }
         summary.put("environments", envs);
+        // Whether dbpromote deploys this service at all: the pipeline skips its Deploy stages when not.
+        Map<String, Object> deploy = new LinkedHashMap<>();
+        deploy.put("enabled", config.deploy() != null);
+        if (config.deploy() == null) {
+            deploy.put("reason", dev.dbpromote.deploy.K8sDeploy.NOT_DEPLOYED);
+        } else {
+            deploy.put("manifests", config.deploy().manifests());
+        }
+        summary.put("deploy", deploy);
         if (options.json()) {
             context.out().println(dev.dbpromote.core.Json.write(summary));
         } else {
@@ -60,6 +69,8 @@ final class CheckCommand implements Callable<Integer> {
                     + (env.database().ttl() != null ? ", ttl " + env.database().ttl() : "")
                     + (env.isProtected() ? ", protected" : "")
                     + (env.approvers().isEmpty() ? "" : ", approvers " + String.join(",", env.approvers()))));
+            context.out().println("  deploy: " + (config.deploy() == null ? "not deployed by dbpromote (no deploy: section)"
+                    : "manifests " + config.deploy().manifests()));
         }
         return ExitCode.OK;
     }

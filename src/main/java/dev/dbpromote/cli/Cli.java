@@ -55,8 +55,9 @@ public final class Cli {
                 .anyMatch(c -> c.getParseResult() != null && c.getParseResult().hasMatchedOption("--output")
                         && "json".equalsIgnoreCase(String.valueOf(c.getParseResult().matchedOptionValue("--output", ""))));
         if (json) {
-            context.out().println(Json.write(java.util.Map.of("success", false, "exitCode", code,
-                    "error", e.getMessage() == null ? e.toString() : e.getMessage())));
+            // "problem" is what every command's JSON carries when it did not succeed (see CliContext#json).
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            context.out().println(Json.write(java.util.Map.of("success", false, "exitCode", code, "error", message, "problem", message)));
         }
         err.flush();
         return code;

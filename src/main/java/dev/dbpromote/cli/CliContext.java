@@ -1,7 +1,10 @@
 package dev.dbpromote.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.config.ConfigLoader;
+import dev.dbpromote.core.Json;
 import dev.dbpromote.core.Progress;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,6 +26,24 @@ public record CliContext(Function<String, String> environment, PrintStream out, 
 
     public Path resolve(String path) {
         return workingDir.resolve(path).normalize();
+    }
+
+    /**
+     * Prints a command's JSON result on stdout. When the command found a problem (exit 1), {@code problem} is the
+     * text a person acts on (see {@link Problems}): it is added to the result as {@code "problem"} and printed on
+     * stderr, which is all a Jenkins console shows. Every command prints its JSON through here.
+     */
+    public void json(Object result, String problem) {
+        if (problem == null) {
+            out.println(Json.write(result));
+            return;
+        }
+        JsonNode tree = Json.mapper().valueToTree(result);
+        if (tree instanceof ObjectNode o) {
+            o.put("problem", problem);
+        }
+        out.println(Json.write(tree));
+        err.println(problem);
     }
 
     public Config loadConfig(SharedOptions options) {

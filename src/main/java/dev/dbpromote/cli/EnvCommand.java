@@ -107,8 +107,12 @@ final class EnvCommand implements Runnable {
         @Override
         public Integer call() {
             Config config = context.loadConfig(options);
+            String env = options.requireEnv();
+            if (!config.environment(env).database().isClone()) {
+                return showConfigured(config, env);
+            }
             try (ClonerCache cache = new ClonerCache(config, context)) {
-                EnvironmentRecord r = cache.lifecycle().show(options.requireEnv(), options.pr());
+                EnvironmentRecord r = cache.lifecycle().show(env, options.pr());
                 if (options.json()) {
                     context.out().println(Json.write(r));
                 } else {
@@ -120,6 +124,44 @@ final class EnvCommand implements Runnable {
             }
             return ExitCode.OK;
         }
+
+        private int showConfigured(Config config, String env) {
+            Map<String, Object> shown = configuredDatabase(config, env);
+            Map<String, String> attributes = new EnvironmentStore(config.stateDir()).find(EnvironmentRecord.key(env, null))
+                    .map(EnvironmentRecord::attributes).orElse(Map.of());
+            if (options.json()) {
+                shown.put("attributes", attributes);
+                context.out().println(Json.write(shown));
+                return ExitCode.OK;
+            }
+            context.out().println(env + ": " + shown.get("strategy") + " (the database configured in " + config.file().getFileName() + ")");
+            context.out().println("  endpoint: " + shown.getOrDefault("endpoint", "-") + "  database: " + shown.get("database")
+                    + "  user: " + shown.get("user"));
+            context.out().println("  credential: " + shown.get("credential"));
+            attributes.forEach((k, v) -> context.out().println("  " + k + ": " + v));
+            return ExitCode.OK;
+        }
+    }
+
+    /** An in-place (or blue-green) environment's database is the configured one; its record holds only facts like approvedBy. */
+    private static Map<String, Object> configuredDatabase(Config config, String env) {
+        var db = config.environment(env).database();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("env", env);
+        m.put("strategy", db.strategy());
+        String host = db.host() != null ? db.host() : db.mysql() != null ? db.mysql().host() : null;
+        if (host != null) {
+            m.put("endpoint", host + ":" + (db.port() != null ? db.port() : db.mysql() != null && db.mysql().port() != null ? db.mysql().port() : 3306));
+        } else if (db.rds() != null) {
+            m.put("endpoint", "RDS instance " + db.rds().instance() + (db.rds().region() == null ? "" : " (" + db.rds().region() + ")"));
+        } else if (db.aurora() != null) {
+            m.put("endpoint", "Aurora cluster " + db.aurora().cluster());
+        }
+        m.put("database", db.database() != null ? db.database() : config.source().database());
+        m.put("user", db.user() != null ? db.user() : config.source().user());
+        m.put("credential", db.passwordEnv() != null ? "environment variable " + db.passwordEnv()
+                : db.passwordFile() != null ? "file " + db.passwordFile() : "none configured (environments." + env + ".database.passwordEnv)");
+        return m;
     }
 
     @Command(name = "destroy", description = "Delete the environment's clone and record (only if tagged managed-by dbpromote and this app).")
@@ -163,17 +205,28 @@ final class EnvCommand implements Runnable {
             if (config.deploy() == null || config.environment(env).namespace() == null) {
                 return null;
             }
+            dev.dbpromote.deploy.KubeConnection cluster;
             try {
-                DeployDestroy.Result r = new DeployDestroy(config, context.progress())
-                        .run(env, options.pr(), KubeAccess.connect(config, context.environment()), options.dryRun());
-                return "Namespace " + r.namespace() + ": " + r.state();
+                cluster = KubeAccess.connect(config, context.environment());
             } catch (DbPromoteException e) {
                 if (e.kind() != DbPromoteException.Kind.INVALID_INPUT) {
                     throw e;
                 }
                 context.progress().line("Namespace not deleted: %s Run 'dbpromote deploy destroy --env %s%s' where the cluster"
                         + " is reachable.", e.getMessage(), env, options.pr() == null ? "" : " --pr " + options.pr());
-                return "Namespace not deleted (see above)";
+                return "Namespace not deleted (no cluster access, see above)";
+            }
+            try {
+                DeployDestroy.Result r = new DeployDestroy(config, context.progress()).run(env, options.pr(), cluster, options.dryRun());
+                return "Namespace " + r.namespace() + ": " + r.state();
+            } catch (DbPromoteException e) {
+                if (e.kind() != DbPromoteException.Kind.INVALID_INPUT) {
+                    throw e;
+                }
+                // The cluster answered and deploy destroy refuses too: say why, not "run it elsewhere".
+                context.progress().line("Namespace not deleted: the cluster (%s) was reached, and dbpromote refuses: %s",
+                        cluster.describe(), e.getMessage());
+                return "Namespace not deleted (refused, see above)";
             }
         }
     }

@@ -69,7 +69,7 @@ final class MigrateCommand implements Callable<Integer> {
         List<Path> files = MigrateReports.writeMigrate(config.stateDir(), result.dryRun() ? key + "-plan" : key, result);
         recordVersion(config, key, result);
         if (options.json()) {
-            context.out().println(Json.write(result));
+            context.json(result, Problems.migrate(result));
         } else {
             printText(result, files);
         }

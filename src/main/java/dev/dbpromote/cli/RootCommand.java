@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
         description = {"Per-PR production-data database clones, migration rehearsal, deployment and data validation,",
                 "promoted dev -> staging -> production."},
         subcommands = {
-                CheckCommand.class,
+                CheckCommand.class, PlanCommand.class, GateSummaryCommand.class,
                 LintCommand.class,
                 MigrateCommand.class,
                 DemoCommand.class,

@@ -50,7 +50,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "Suite parameter ($NAME in the suite); overrides validate.parameters.")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--warn-only", description = "Report failures but exit 0.")
+    @Option(names = "--warn-only", description = "Report failures but exit 0 (the default where environments.<env>.warnOnly is true).")
     boolean warnOnly;
 
     ValidateCommand(CliContext context) {
@@ -62,7 +62,8 @@ final class ValidateCommand implements Callable<Integer> {
         Config config = context.loadConfig(options);
         String env = options.requireEnv();
         String pr = options.pr();
-        config.environment(env);
+        // environments.<env>.warnOnly applies to every run there, as --warn-only does; the JSON says so.
+        boolean warn = warnOnly || config.environment(env).warnOnly();
         Strategy strat = Strategy.parse(strategy);
         ValidateConfig vc = config.validate() == null ? ValidateConfig.DEFAULT : config.validate();
         Path suiteFile;
@@ -92,7 +93,7 @@ final class ValidateCommand implements Callable<Integer> {
                     touched.isEmpty() ? "none (every table must match)" : String.join(", ", touched));
         }
         ValidationResult r = new DataValidate(context.progress()).run(new ValidateRequest(target, source, suiteFile, parameters, touched,
-                config.stateDir(), envKey, strat, vc.sampleRows(), warnOnly, vc.compareChunkKeys()));
+                config.stateDir(), envKey, strat, vc.sampleRows(), warn, vc.compareChunkKeys()));
         print(r);
         return r.failsRun() ? ExitCode.FOUND_PROBLEM : ExitCode.OK;
     }
@@ -148,7 +149,7 @@ final class ValidateCommand implements Callable<Integer> {
             }
             out.put("reports", Map.of("json", r.reports().json().toString(), "junit", r.reports().junit().toString(),
                     "html", r.reports().html().toString()));
-            context.out().println(Json.write(out));
+            context.json(out, Problems.validate(r));
             return;
         }
         var s = r.statistics();
@@ -165,7 +166,7 @@ final class ValidateCommand implements Callable<Integer> {
             for (SourceComparison.TableDiff d : r.comparison().tables()) {
                 if (!d.status().equals("match")) {
                     context.out().println("  " + (d.failsRun() ? "DIFF " : "NOTE ") + d.table() + ": " + d.status()
-                            + (d.touched() ? " (touched by the PR's migrations)" : "") + " — " + d.message());
+                            + (d.touched() ? " (touched by the migrations applied in this run)" : "") + " — " + d.message());
                 }
             }
         }

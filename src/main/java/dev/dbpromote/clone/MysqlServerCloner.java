@@ -151,8 +151,14 @@ public final class MysqlServerCloner implements DatabaseCloner {
         // Triggers come after masking (afterMasking): masking UPDATEs must not fire an audit trigger keeping OLD values.
         SchemaCopier copier = new SchemaCopier(parallelism, progress).deferringTriggers();
         pendingTriggers.put(name, copier);
-        if (sameServer) {
-            copier.copyOnServer(source, sourceSchema, name);
+        if (sameServer && canRead(target, sourceSchema)) {
+            // The clone's own account (environments.<env>.database.user) makes the copy; the source user only reads.
+            copier.copyOnServer(target, sourceSchema, name);
+        } else if (sameServer) {
+            // The clone's account cannot read the source schema: the source user reads, the clone's account writes.
+            progress.line("%s cannot read %s; streaming its rows through %s instead of a server-side copy", target.user(),
+                    sourceSchema, source.user());
+            copier.copyAcrossServers(source, sourceSchema, target, name);
         } else {
             copier.copyAcrossServers(source, sourceSchema, target, name);
         }
@@ -314,6 +320,17 @@ public final class MysqlServerCloner implements DatabaseCloner {
             return json == null ? Map.of() : Json.mapper().readValue(json, Map.class);
         } catch (java.io.IOException e) {
             return Map.of();
+        }
+    }
+
+    /** Whether {@code spec}'s account has any privilege on {@code schema} (MySQL shows it only those schemas). */
+    private static boolean canRead(ConnectionSpec spec, String schema) {
+        try (Connection c = Jdbc.open(spec); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
+            ps.setString(1, schema);
+            return queryInt(ps) == 1;
+        } catch (SQLException e) {
+            throw Jdbc.translate(spec, e);
         }
     }
 

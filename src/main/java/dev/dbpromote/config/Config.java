@@ -25,7 +25,8 @@ public record Config(
     public Config {
         migrations = migrations == null ? MigrationsConfig.DEFAULT : migrations;
         promote = promote == null ? PromoteConfig.DEFAULT : promote;
-        environments = environments == null ? Map.of() : Map.copyOf(environments);
+        // In file order: the promotion runs the environments in the order dbpromote.yaml lists them.
+        environments = environments == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environments));
     }
 
     Config withFile(Path path) {

@@ -71,7 +71,7 @@ final class ConfigValidator {
                 problem(at, "environment name '" + e.getKey() + "' must be lowercase letters, digits or '-', starting with a letter");
             }
             DatabaseConfig db = e.getValue().database();
-            oneOf(at + ".database.strategy", db.strategy(), Set.of("clone", "in-place"));
+            oneOf(at + ".database.strategy", db.strategy(), Set.of("clone", "in-place", "blue-green"));
             if (db.ttl() != null) {
                 duration(at + ".database.ttl", db.ttl());
             }

@@ -40,7 +40,11 @@ public final class Jdbc {
                     + spec.port() + ". Check 'database' in dbpromote.yaml, or run 'dbpromote clone' first.", e);
         }
         if (code == 1044) {
-            return DbPromoteException.invalid("User '" + spec.user() + "' may not use database '" + spec.database()
+            // The server names the database it refused ("... to database 'orders_dev_pr_99'"), which need not be the
+            // connection's own (CREATE DATABASE of a clone on a connection to the source schema).
+            java.util.regex.Matcher denied = java.util.regex.Pattern.compile("to database '([^']*)'").matcher(String.valueOf(e.getMessage()));
+            String database = denied.find() ? denied.group(1) : spec.database();
+            return DbPromoteException.invalid("User '" + spec.user() + "' may not use database '" + database
                     + "' on " + spec.host() + ":" + spec.port() + ". Grant it access or use another user.", e);
         }
         if (state.startsWith("08")) {

@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * {@code dbpromote deploy destroy}: deletes the environment's namespace (and with it everything deployed
- * in it), only when it carries {@code app.kubernetes.io/managed-by: dbpromote} and our app label, and
- * never for a protected environment. {@code env destroy} calls this too.
+ * in it), only when it carries {@code app.kubernetes.io/managed-by: dbpromote} and our app label (and no
+ * other environment's or PR's label, see {@link NamespaceOwner}), and never for a protected environment. {@code env destroy} calls this too.
  *
  * @see K8sDeploy
  */
@@ -30,6 +30,22 @@ public final class DeployDestroy {
         this.progress = progress;
     }
 
+    /**
+     * Deletes the namespace a deploy created a moment ago for its server-side dry run, after that check
+     * failed: it has our labels and nothing of the app's in it yet.
+     */
+    void deleteCreatedForCheck(KubeConnection c, String namespace) {
+        try {
+            new CoreV1Api(c.client()).deleteNamespace(namespace).execute();
+            progress.line("Deleted namespace %s again (created for the check that failed)", namespace);
+        } catch (ApiException e) {
+            if (e.getCode() != 404) {
+                progress.line("warning: could not delete namespace %s, created for the check that failed (%d):"
+                        + " delete it with 'dbpromote deploy destroy'", namespace, e.getCode());
+            }
+        }
+    }
+
     public Result run(String env, String pr, KubeConnection c, boolean dryRun) {
         if (config.environment(env).isProtected()) {
             throw DbPromoteException.invalid("Environment '" + env + "' is protected; dbpromote never deletes its namespace.");
@@ -42,6 +58,10 @@ public final class DeployDestroy {
             return new Result(namespace, "absent", c.context());
         }
         Map<String, String> labels = ns.get().getMetadata().getLabels() == null ? Map.of() : ns.get().getMetadata().getLabels();
+        String conflict = NamespaceOwner.conflict(namespace, labels, config.app(), env, pr);
+        if (conflict != null) {
+            throw DbPromoteException.invalid("Refusing to delete it: " + conflict);
+        }
         if (!KubeApplier.managedByUs(ns.get()) || !config.app().equals(labels.get("dbpromote/app"))) {
             throw DbPromoteException.invalid("Namespace '" + namespace + "' is not managed by dbpromote for app '" + config.app()
                     + "' (labels " + DeployPlanner.MANAGED_BY + "=" + labels.get(DeployPlanner.MANAGED_BY) + ", dbpromote/app="

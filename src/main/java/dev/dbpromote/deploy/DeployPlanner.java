@@ -67,7 +67,9 @@ public final class DeployPlanner {
         EnvironmentStore store = new EnvironmentStore(config.stateDir());
         List<String> warnings = new ArrayList<>();
 
-        ImageRef image = image(request, deploy, store.find(envKey), warnings);
+        Path dir = config.resolve(deploy.manifests());
+        boolean usesImage = usesImage(dir);
+        ImageRef image = image(request, deploy, store.find(envKey), warnings, usesImage);
         String namespace = namespaceFor(config, request.env(), request.pr());
 
         Map<String, String> basics = new LinkedHashMap<>();
@@ -82,7 +84,9 @@ public final class DeployPlanner {
         ConnectionSpec db = database(request, warnings);
         Map<String, String> values = new TreeMap<>(deploy.vars());
         values.putAll(basics);
-        values.put("IMAGE", image.pinned());
+        if (image != null) {
+            values.put("IMAGE", image.pinned());
+        }
         values.put("NAMESPACE", namespace);
         values.put("DB_SECRET", secretName);
         values.put("DB_HOST", db == null ? "pending-clone" : db.host());
@@ -90,8 +94,12 @@ public final class DeployPlanner {
         values.put("DB_NAME", db == null || db.database() == null ? "" : db.database());
         values.put("DB_USER", db == null ? "" : db.user());
 
-        Path dir = config.resolve(deploy.manifests());
-        List<Manifest> loaded = new ManifestLoader(values).load(dir, config.baseDir());
+        ManifestLoader loader = new ManifestLoader(values);
+        List<Manifest> loaded = loader.load(dir, config.baseDir());
+        if (!loader.skipped().isEmpty()) {
+            warnings.add("Not read (kubectl apply -f reads only .yaml, .yml and .json files): " + String.join(", ", loader.skipped())
+                    + ". Rename them if they are manifests, or move them out of " + deploy.manifests() + ".");
+        }
         Map<String, String> labels = labels(request);
         List<String> problems = new ArrayList<>();
         for (Manifest m : loaded) {
@@ -119,16 +127,18 @@ public final class DeployPlanner {
             warnings.add("No database is known for " + envKey + " yet, so the DB Secret is not part of this plan;"
                     + " run 'dbpromote clone' first for a real deploy.");
         }
+        List<Manifest> crds = loaded.stream().filter(m -> m.kind().equals("CustomResourceDefinition")).toList();
         for (Manifest m : loaded) {
             Map<String, Object> md = m.metadata();
-            if (!KubeKinds.clusterScoped(m.kind())) {
+            boolean clusterScoped = KubeKinds.clusterScoped(m.kind())
+                    || CrdWaiter.defines(crds, m).map(r -> !r.namespaced()).orElse(false);
+            if (!clusterScoped) {
                 md.put("namespace", namespace);
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> l = (Map<String, Object>) md.computeIfAbsent("labels", k -> new LinkedHashMap<>());
             l.putAll(labels);
-            objects.add(new Manifest(m.source(), m.apiVersion(), m.kind(), m.name(),
-                    KubeKinds.clusterScoped(m.kind()) ? null : namespace, m.body()));
+            objects.add(new Manifest(m.source(), m.apiVersion(), m.kind(), m.name(), clusterScoped ? null : namespace, m.body()));
         }
         objects = ManifestLoader.applyOrder(objects);
         if (objects.stream().noneMatch(m -> m.kind().equals("Deployment") || m.kind().equals("StatefulSet"))) {
@@ -148,18 +158,52 @@ public final class DeployPlanner {
         }
         Path rendered = render(config.stateDir().resolve("deploy").resolve(envKey), objects);
         warnings.forEach(w -> progress.line("warning: " + w));
-        return new DeployPlan(envKey, config.app(), request.env(), request.pr(), namespace, image.pinned(), image.digest(),
+        return new DeployPlan(envKey, config.app(), request.env(), request.pr(), namespace, image == null ? null : image.pinned(),
+                image == null ? null : image.digest(),
                 secretName, db == null ? null : db.password(), List.copyOf(objects), List.copyOf(summary), rendered,
                 List.copyOf(warnings));
     }
 
-    private ImageRef image(DeployRequest request, DeployConfig deploy, Optional<EnvironmentRecord> record, List<String> warnings) {
+    /**
+     * Whether a manifest names {@code ${IMAGE}} (outside comments): only then is an image required. A service
+     * whose manifests pin their own images (a third-party chart's output, an operator's custom resource) is
+     * deployed without {@code --image}, and nothing is recorded for promotion.
+     */
+    private static boolean usesImage(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return true; // the loader reports the missing folder
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                String name = p.getFileName().toString();
+                if (!(name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"))) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(p)) {
+                    if (!line.stripLeading().startsWith("#") && line.contains("${IMAGE")) {
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return true;
+        }
+        return false;
+    }
+
+    private ImageRef image(DeployRequest request, DeployConfig deploy, Optional<EnvironmentRecord> record, List<String> warnings,
+            boolean usesImage) {
         String text = request.image();
         if (text == null || text.isBlank()) {
             text = record.map(r -> r.attributes().get("image")).orElse(null);
+            if (text == null && !usesImage) {
+                progress.line("Image: none needed (no manifest in " + deploy.manifests() + " uses ${IMAGE})");
+                return null;
+            }
             if (text == null) {
                 throw DbPromoteException.invalid("No --image given and none recorded for " + EnvironmentRecord.key(request.env(), request.pr())
-                        + ". Pass the build's image, e.g. --image registry.example.com/" + config.app() + "@sha256:<digest>.");
+                        + ", and the manifests use ${IMAGE}. Pass the build's image, e.g. --image registry.example.com/"
+                        + config.app() + "@sha256:<digest>.");
             }
             progress.line("Image: " + text + " (recorded for this environment by an earlier deploy)");
         }

@@ -4,6 +4,7 @@ import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Json;
 import dev.dbpromote.core.Progress;
 import dev.dbpromote.core.Secret;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -29,12 +30,59 @@ final class KubeApplier {
     private final Progress progress;
     private final boolean force;
     private final boolean dryRun;
+    /** Plurals found by API discovery for custom resources, keyed by {@link #key}. */
+    private final Map<String, String> plurals;
 
     KubeApplier(KubeConnection c, Progress progress, boolean force, boolean dryRun) {
+        this(c, progress, force, dryRun, Map.of());
+    }
+
+    KubeApplier(KubeConnection c, Progress progress, boolean force, boolean dryRun, Map<String, String> plurals) {
         this.c = c;
         this.progress = progress;
         this.force = force;
         this.dryRun = dryRun;
+        this.plurals = plurals;
+    }
+
+    static String key(Manifest m) {
+        return m.apiVersion() + "/" + m.kind();
+    }
+
+    String plural(Manifest m) {
+        return plurals.getOrDefault(key(m), KubeKinds.plural(m.kind()));
+    }
+
+    /** The object as the API server holds it now, or empty when it does not exist. */
+    Optional<JsonNode> read(Manifest m) {
+        String plural = plural(m);
+        DynamicKubernetesApi api = new DynamicKubernetesApi(m.group(), m.version(), plural, c.client());
+        KubernetesApiResponse<DynamicKubernetesObject> r;
+        try {
+            r = m.namespace() == null ? api.get(m.name()) : api.get(m.namespace(), m.name());
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ApiException api404 && api404.getCode() == 404) {
+                    return Optional.empty(); // a 404 without a Status body (some proxies) is thrown, not returned
+                }
+            }
+            throw KubeErrors.of(c, 0, null, e, "get", m.group(), plural, m.namespace(), m.name());
+        }
+        if (r.getHttpStatusCode() == 404) {
+            return Optional.empty();
+        }
+        if (!r.isSuccess()) {
+            throw KubeErrors.of(c, r.getHttpStatusCode(), r.getStatus(), "get", m.group(), plural, m.namespace(), m.name());
+        }
+        return Optional.of(tree(r.getObject()));
+    }
+
+    private static JsonNode tree(DynamicKubernetesObject o) {
+        try {
+            return Json.mapper().readTree(o == null || o.getRaw() == null ? "{}" : o.getRaw().toString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The namespace as it is now, or empty when it does not exist. */
@@ -54,8 +102,16 @@ final class KubeApplier {
         return labels != null && DeployPlanner.MANAGER.equals(labels.get(DeployPlanner.MANAGED_BY));
     }
 
-    /** Applies one object; {@code dbPassword} goes into the DB Secret's body here and nowhere else. */
-    void apply(Manifest m, Secret dbPassword) {
+    /**
+     * Applies one object; {@code dbPassword} goes into the DB Secret's body here and nowhere else.
+     *
+     * @return the object as the API server answered it (after the apply, or as it would be after a dry run)
+     */
+    JsonNode apply(Manifest m, Secret dbPassword) {
+        return apply(m, dbPassword, force);
+    }
+
+    JsonNode apply(Manifest m, Secret dbPassword, boolean force) {
         Map<String, Object> body = m.body();
         if (DeployPlanner.DB_SECRET_SOURCE.equals(m.source())) {
             if (dbPassword == null) {
@@ -73,7 +129,7 @@ final class KubeApplier {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        String plural = KubeKinds.plural(m.kind());
+        String plural = plural(m);
         PatchOptions options = new PatchOptions().fieldManager(DeployPlanner.MANAGER);
         if (force) {
             options.force(true);
@@ -88,10 +144,10 @@ final class KubeApplier {
                     ? api.patch(m.name(), V1Patch.PATCH_FORMAT_APPLY_YAML, new V1Patch(json), options)
                     : api.patch(m.namespace(), m.name(), V1Patch.PATCH_FORMAT_APPLY_YAML, new V1Patch(json), options);
         } catch (RuntimeException e) {
-            throw KubeErrors.of(c, 0, null, e, "patch", m.group(), plural, m.namespace(), m.name());
+            throw KubeErrors.of(c, 0, null, e, "apply", m.group(), plural, m.namespace(), m.name());
         }
         if (!r.isSuccess()) {
-            DbPromoteException e = KubeErrors.of(c, r.getHttpStatusCode(), r.getStatus(), "patch", m.group(), plural,
+            DbPromoteException e = KubeErrors.of(c, r.getHttpStatusCode(), r.getStatus(), "apply", m.group(), plural,
                     m.namespace(), m.name());
             if (dbPassword != null && !dbPassword.isEmpty() && e.getMessage().contains(dbPassword.reveal())) {
                 // A validation message may quote a field's value; the DB password is never echoed.
@@ -102,5 +158,6 @@ final class KubeApplier {
         }
         progress.line("  %s %s%s", dryRun ? "checked (server dry run)" : "applied", m.id(),
                 m.namespace() == null ? "" : " in " + m.namespace());
+        return tree(r.getObject());
     }
 }

@@ -26,7 +26,8 @@ final class KubeErrors {
             case 401 -> DbPromoteException.invalid("The Kubernetes API server " + c.server() + " rejected the credentials of "
                     + c.describe() + " (401 Unauthorized)" + detail + ". The token or client certificate is missing or expired:"
                     + " refresh the kubeconfig (e.g. 'aws eks update-kubeconfig') or the Jenkins kubeconfig credential.", cause);
-            case 403 -> DbPromoteException.invalid("Kubernetes denied " + c.describe() + " permission to '" + verb + "' "
+            case 403 -> verb.equals("apply") ? forbiddenApply(c, serverMessage, cause, target, group, resource)
+                    : DbPromoteException.invalid("Kubernetes denied " + c.describe() + " permission to '" + verb + "' "
                     + target + " (403 Forbidden)" + detail + ". Grant it with a Role/ClusterRole rule: apiGroups: [\""
                     + group + "\"], resources: [\"" + resource + "\"], verbs: [\"" + verb + "\"].", cause);
             case 409 -> DbPromoteException.invalid("Conflict applying " + target + detail + ". Another field manager owns"
@@ -36,6 +37,25 @@ final class KubeErrors {
             default -> DbPromoteException.external("Kubernetes API server " + c.server() + " failed to " + verb + " " + target
                     + " (" + code + ")" + detail + ". Retry; if it persists, check the cluster's health.", cause);
         };
+    }
+
+    private static final java.util.regex.Pattern DENIED_VERB = java.util.regex.Pattern.compile("cannot (\\w+) resource");
+
+    /**
+     * A server-side apply is a PATCH, authorized as {@code patch}; when the object does not exist the API
+     * server creates it and authorizes that as {@code create} too (apiserver endpoints/handlers/patch.go),
+     * and its Forbidden message says which verb it checked: "... cannot create resource ...".
+     */
+    private static DbPromoteException forbiddenApply(KubeConnection c, String serverMessage, Throwable cause, String target,
+            String group, String resource) {
+        java.util.regex.Matcher m = DENIED_VERB.matcher(serverMessage == null ? "" : serverMessage);
+        String denied = m.find() ? m.group(1) : null;
+        return DbPromoteException.invalid("Kubernetes denied " + c.describe() + " permission to "
+                + (denied == null ? "apply" : "'" + denied + "'") + " " + target + " (403 Forbidden)"
+                + (serverMessage == null || serverMessage.isBlank() ? "" : ": " + serverMessage)
+                + ". Server-side apply needs the verbs 'patch' and, for an object that does not exist yet, 'create'"
+                + (denied == null ? "" : "; the server denied '" + denied + "'") + ". Grant both with a Role/ClusterRole rule:"
+                + " apiGroups: [\"" + group + "\"], resources: [\"" + resource + "\"], verbs: [\"create\", \"patch\"].", cause);
     }
 
     static DbPromoteException of(KubeConnection c, ApiException e, String verb, String group, String resource,

@@ -19,11 +19,13 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Reads a folder of manifests: every {@code *.yaml}/{@code *.yml} below it (sorted by path), several
+ * Reads a folder of manifests: every {@code *.yaml}/{@code *.yml}/{@code *.json} below it (sorted by path; other
+ * files are listed by {@link #skipped()}), several
  * documents per file, {@code ${VAR}} placeholders resolved line by line (so an unresolved one is named
- * with its line), each document checked with the Kubernetes client's own loader
- * ({@link io.kubernetes.client.util.Yaml}), which knows every built-in kind and refuses fields the kind
- * does not have. All problems are collected and reported together, each with file and line, before
+ * with its line), each document of a built-in kind checked with the Kubernetes client's own loader
+ * ({@link io.kubernetes.client.util.Yaml}), which refuses fields the kind does not have. Kinds in a
+ * Kubernetes API group that the client does not know are typos; kinds in other groups are custom
+ * resources, checked against the API server's discovery at deploy time. All problems are collected and reported together, each with file and line, before
  * anything is sent to a cluster.
  */
 public final class ManifestLoader {
@@ -33,6 +35,7 @@ public final class ManifestLoader {
 
     private final Map<String, String> values;
     private final List<String> problems = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
 
     /** @param values placeholder values (IMAGE, NAMESPACE, … and deploy.vars) */
     public ManifestLoader(Map<String, String> values) {
@@ -47,15 +50,16 @@ public final class ManifestLoader {
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .sorted().toList();
+            List<Path> all = walk.filter(Files::isRegularFile).sorted().toList();
+            files = all.stream().filter(ManifestLoader::readable).toList();
+            all.stream().filter(p -> !readable(p)).forEach(p -> skipped.add(baseDir.relativize(p.toAbsolutePath()).toString()));
         } catch (IOException e) {
             throw DbPromoteException.invalid("Cannot read manifest folder " + dir + ": " + e.getMessage());
         }
         if (files.isEmpty()) {
-            throw DbPromoteException.invalid("Manifest folder " + dir + " has no .yaml or .yml files. Add the service's"
-                    + " Deployment (and Service, ...) there.");
+            throw DbPromoteException.invalid("Manifest folder " + dir + " has no .yaml, .yml or .json files"
+                    + (skipped.isEmpty() ? "" : " (it has " + String.join(", ", skipped) + ", which are not read)")
+                    + ". Add the service's Deployment (and Service, ...) there.");
         }
         List<Manifest> out = new ArrayList<>();
         for (Path file : files) {
@@ -76,7 +80,18 @@ public final class ManifestLoader {
 
     /** Dependency order, stable within a rank (file order). */
     public static List<Manifest> applyOrder(List<Manifest> manifests) {
-        return manifests.stream().sorted(Comparator.comparingInt(m -> KubeKinds.rank(m.kind()))).toList();
+        return manifests.stream().sorted(Comparator.comparingInt(KubeKinds::rank)).toList();
+    }
+
+    /** The extensions {@code kubectl apply -f DIR} reads (k8s.io/cli-runtime resource.FileExtensions). */
+    private static boolean readable(Path p) {
+        String name = p.getFileName().toString();
+        return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
+    }
+
+    /** Files of the folder that were not read (not .yaml, .yml or .json), relative to the config's folder. */
+    public List<String> skipped() {
+        return List.copyOf(skipped);
     }
 
     private void loadFile(String file, List<String> lines, List<Manifest> out) {
@@ -149,24 +164,31 @@ public final class ManifestLoader {
                     + ". Every manifest needs apiVersion and kind (e.g. apiVersion: apps/v1, kind: Deployment).");
             return;
         }
-        Object typed;
-        try {
-            typed = io.kubernetes.client.util.Yaml.load(text);
-        } catch (YAMLException | IOException e) {
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-            Matcher m = UNKNOWN_PROPERTY.matcher(msg);
-            if (m.find()) {
-                problems.add(file + ":" + lineOf(text, m.group(1), startLine) + ": " + kind + " has no field '" + m.group(1)
-                        + "'. Check its spelling and indentation against the " + apiVersion + " " + kind + " reference.");
-            } else {
-                problems.add(where + ": " + kind + " cannot be read by the Kubernetes client: " + firstLine(msg));
+        if (!KubeKinds.builtIn((String) apiVersion, (String) kind)) {
+            if (KubeKinds.kubernetesGroup((String) apiVersion)) {
+                problems.add(where + ": unknown kind " + kind + " (apiVersion " + apiVersion + "): Kubernetes has no such"
+                        + " kind in that API group. Check the spelling and apiVersion (e.g. apps/v1 for Deployment).");
+                return;
             }
-            return;
-        }
-        if (typed instanceof DynamicKubernetesObject) {
-            problems.add(where + ": unknown kind '" + kind + "' (apiVersion " + apiVersion + "). dbpromote applies the"
-                    + " built-in Kubernetes kinds; check the spelling and apiVersion (e.g. apps/v1 for Deployment).");
-            return;
+            // A custom resource: the API server says at deploy time whether it serves the kind (API discovery).
+        } else {
+            try {
+                Object typed = io.kubernetes.client.util.Yaml.load(text);
+                if (typed instanceof DynamicKubernetesObject) {
+                    problems.add(where + ": unknown kind " + kind + " (apiVersion " + apiVersion + ").");
+                    return;
+                }
+            } catch (YAMLException | IOException e) {
+                String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                Matcher m = UNKNOWN_PROPERTY.matcher(msg);
+                if (m.find()) {
+                    problems.add(file + ":" + lineOf(text, m.group(1), startLine) + ": " + kind + " has no field '" + m.group(1)
+                            + "'. Check its spelling and indentation against the " + apiVersion + " " + kind + " reference.");
+                } else {
+                    problems.add(where + ": " + kind + " cannot be read by the Kubernetes client: " + firstLine(msg));
+                }
+                return;
+            }
         }
         Object metadata = body.get("metadata");
         Object name = metadata instanceof Map<?, ?> md ? md.get("name") : null;

@@ -1,39 +1,52 @@
 package dev.dbpromote.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dbpromote.core.Json;
 import dev.dbpromote.core.Progress;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.models.V1Deployment;
-import io.kubernetes.client.openapi.models.V1OwnerReference;
-import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.kubernetes.client.openapi.models.V1ReplicaSet;
-import io.kubernetes.client.util.generic.KubernetesApiResponse;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * {@code kubectl rollout undo deployment/NAME} (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go,
- * DeploymentRollbacker with toRevision 0): find the Deployment's ReplicaSets (controller owner = this
- * Deployment), take the one with the highest {@code deployment.kubernetes.io/revision} below the
- * current one, and JSON-patch the Deployment (replace the template, add = set the annotations even when the map is absent)'s {@code /spec/template} back to its pod template (without
- * the {@code pod-template-hash} label) and its annotations, so the Deployment controller rolls to it
- * as a new revision.
+ * Undo of what <em>this</em> deploy changed, and nothing else.
+ *
+ * <p>{@code kubectl rollout undo} (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go) goes back to the
+ * revision before the newest one. After a deploy that did not create a revision (the same image re-applied
+ * while a pod is failing) that is an older build, and after an earlier undo it is the build that was just
+ * rolled back as broken. So dbpromote differs on purpose: before applying it remembers each workload's pod
+ * template and revision ({@link #capture}); it undoes only when its own apply changed the pod template
+ * (= created a new revision, {@link #changedTemplate}), and then restores exactly the template that was
+ * current before the run ({@link #restore}).
+ *
+ * <p>The restore is a server-side apply as field manager {@code dbpromote} (operation Apply), the same
+ * identity as the deploy's own apply. kubectl's undo is a patch (operation Update, manager "kubectl-rollout"
+ * or the client's User-Agent), which the next server-side apply meets as another manager's fields: a 409
+ * conflict (kubernetes/kubernetes#112826).
  */
 final class RolloutUndo {
 
     static final String REVISION = "deployment.kubernetes.io/revision";
-    /** Annotations kubectl does not copy between Deployment and ReplicaSet. */
-    private static final Set<String> SKIP = Set.of("kubectl.kubernetes.io/last-applied-configuration", REVISION,
-            "deployment.kubernetes.io/revision-history", "deployment.kubernetes.io/desired-replicas",
-            "deployment.kubernetes.io/max-replicas", "deprecated.deployment.rollback.to");
+
+    /**
+     * A workload as it was before this run's apply.
+     *
+     * @param template its {@code spec.template} as the API server held it
+     * @param revision Deployment: {@code deployment.kubernetes.io/revision}; StatefulSet: its ControllerRevision's number; null when unknown
+     * @param revisionName Deployment: the ReplicaSet's {@code pod-template-hash}; StatefulSet: {@code status.updateRevision}
+     */
+    record Before(JsonNode template, Long revision, String revisionName) {
+
+        /** Container name to image, from the remembered template. */
+        Map<String, String> images() {
+            return RolloutUndo.images(template);
+        }
+    }
 
     private final KubeConnection c;
     private final Progress progress;
@@ -43,128 +56,108 @@ final class RolloutUndo {
         this.progress = progress;
     }
 
-    /** @return the revision rolled back to, or empty when there is none (a first deploy) */
-    Optional<Long> undo(String namespace, String name) {
-        AppsV1Api apps = new AppsV1Api(c.client());
-        V1Deployment d;
-        List<V1ReplicaSet> owned;
-        try {
-            d = apps.readNamespacedDeployment(name, namespace).execute();
-            if (Boolean.TRUE.equals(d.getSpec().getPaused())) {
-                throw dev.dbpromote.core.DbPromoteException.invalid("Deployment " + name + " in " + namespace
-                        + " is paused; kubectl refuses to roll back a paused deployment and so does dbpromote."
-                        + " Resume it (kubectl rollout resume) and undo by hand.");
-            }
-            String selector = d.getSpec().getSelector().getMatchLabels() == null ? null
-                    : d.getSpec().getSelector().getMatchLabels().entrySet().stream()
-                            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
-            String uid = d.getMetadata().getUid();
-            owned = apps.listNamespacedReplicaSet(namespace).labelSelector(selector).execute().getItems().stream()
-                    .filter(rs -> controlledBy(rs, uid)).toList();
-        } catch (ApiException e) {
-            throw KubeErrors.of(c, e, "list", "apps", "replicasets", namespace, null);
-        }
-        long current = owned.stream().mapToLong(RolloutUndo::revision).max().orElse(0);
-        Optional<V1ReplicaSet> previous = owned.stream().filter(rs -> revision(rs) > 0 && revision(rs) < current)
-                .max((a, b) -> Long.compare(revision(a), revision(b)));
-        if (previous.isEmpty()) {
+    /** The workload before the apply; empty when it does not exist yet (a first deploy: nothing to undo to). */
+    Optional<Before> capture(KubeApplier applier, Manifest w) {
+        Optional<JsonNode> current = applier.read(w);
+        if (current.isEmpty() || current.get().at("/spec/template").isMissingNode()) {
             return Optional.empty();
         }
-        V1ReplicaSet rs = previous.get();
-        V1PodTemplateSpec template = rs.getSpec().getTemplate();
-        if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
-            Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
-            labels.remove("pod-template-hash");
-            template.getMetadata().setLabels(labels);
+        JsonNode o = current.get();
+        JsonNode template = o.at("/spec/template").deepCopy();
+        if (w.kind().equals("StatefulSet")) {
+            String name = o.at("/status/updateRevision").asText(null);
+            return Optional.of(new Before(template, controllerRevision(w.namespace(), name), name));
         }
-        Map<String, String> annotations = new LinkedHashMap<>();
-        if (d.getMetadata().getAnnotations() != null) {
-            d.getMetadata().getAnnotations().forEach((k, v) -> {
-                if (!SKIP.contains(k)) {
-                    annotations.put(k, v);
-                }
-            });
-        }
-        if (rs.getMetadata().getAnnotations() != null) {
-            rs.getMetadata().getAnnotations().forEach((k, v) -> {
-                if (!SKIP.contains(k)) {
-                    annotations.put(k, v);
-                }
-            });
-        }
-        List<Map<String, Object>> patch = List.of(
-                Map.of("op", "replace", "path", "/spec/template", "value", template),
-                Map.of("op", "add", "path", "/metadata/annotations", "value", annotations));
-        String json = c.client().getJSON().serialize(patch);
-        KubernetesApiResponse<DynamicKubernetesObject> r;
-        try {
-            r = new DynamicKubernetesApi("apps", "v1", "deployments", c.client())
-                    .patch(namespace, name, V1Patch.PATCH_FORMAT_JSON_PATCH, new V1Patch(json));
-        } catch (RuntimeException e) {
-            throw KubeErrors.of(c, 0, null, e, "patch", "apps", "deployments", namespace, name);
-        }
-        if (!r.isSuccess()) {
-            throw KubeErrors.of(c, r.getHttpStatusCode(), r.getStatus(), "patch", "apps", "deployments", namespace, name);
-        }
-        progress.line("  rolled back deployment/%s to revision %d (its pod template, as 'kubectl rollout undo' does)", name, revision(rs));
-        return Optional.of(revision(rs));
+        String rev = o.at("/metadata/annotations").path(REVISION).asText(null);
+        Long revision = rev == null ? null : parse(rev);
+        return Optional.of(new Before(template, revision, podTemplateHash(w, o, revision)));
     }
 
     /**
-     * {@code kubectl rollout undo statefulset/NAME} (StatefulSetRollbacker, toRevision 0): the
-     * StatefulSet's ControllerRevisions sorted by revision, the second newest one, and its {@code data}
-     * (a strategic merge patch of the pod template) patched onto the StatefulSet.
+     * Whether the apply created a new revision: the Deployment and StatefulSet controllers make one exactly
+     * when {@code spec.template} changes (a replicas or strategy change does not).
      *
-     * @return the revision rolled back to, or empty when there is no earlier one
+     * @param after the object as the API server answered the apply
      */
-    Optional<Long> undoStatefulSet(String namespace, String name) {
-        AppsV1Api apps = new AppsV1Api(c.client());
-        List<io.kubernetes.client.openapi.models.V1ControllerRevision> history;
-        try {
-            var sts = apps.readNamespacedStatefulSet(name, namespace).execute();
-            String selector = sts.getSpec().getSelector().getMatchLabels() == null ? null
-                    : sts.getSpec().getSelector().getMatchLabels().entrySet().stream()
-                            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
-            String uid = sts.getMetadata().getUid();
-            history = apps.listNamespacedControllerRevision(namespace).labelSelector(selector).execute().getItems().stream()
-                    .filter(cr -> cr.getMetadata().getOwnerReferences() != null && cr.getMetadata().getOwnerReferences().stream()
-                            .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid != null && uid.equals(o.getUid())))
-                    .sorted((a, b) -> Long.compare(a.getRevision(), b.getRevision()))
-                    .toList();
-        } catch (ApiException e) {
-            throw KubeErrors.of(c, e, "list", "apps", "controllerrevisions", namespace, null);
-        }
-        if (history.size() <= 1) {
-            return Optional.empty();
-        }
-        var previous = history.get(history.size() - 2);
-        String json = c.client().getJSON().serialize(previous.getData());
-        KubernetesApiResponse<DynamicKubernetesObject> r;
-        try {
-            r = new DynamicKubernetesApi("apps", "v1", "statefulsets", c.client())
-                    .patch(namespace, name, V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, new V1Patch(json));
-        } catch (RuntimeException e) {
-            throw KubeErrors.of(c, 0, null, e, "patch", "apps", "statefulsets", namespace, name);
-        }
-        if (!r.isSuccess()) {
-            throw KubeErrors.of(c, r.getHttpStatusCode(), r.getStatus(), "patch", "apps", "statefulsets", namespace, name);
-        }
-        progress.line("  rolled back statefulset/%s to revision %d (its ControllerRevision, as 'kubectl rollout undo' does)",
-                name, previous.getRevision());
-        return Optional.of(previous.getRevision());
+    static boolean changedTemplate(Before before, JsonNode after) {
+        JsonNode template = after.at("/spec/template");
+        return !template.isMissingNode() && !template.equals(before.template());
     }
 
-    private static boolean controlledBy(V1ReplicaSet rs, String uid) {
-        List<V1OwnerReference> refs = rs.getMetadata().getOwnerReferences();
-        return refs != null && refs.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid != null && uid.equals(o.getUid()));
+    /**
+     * Server-side applies {@code applied} (this run's object, so every field dbpromote owns stays as it is)
+     * with {@code spec.template} set back to {@code before.template()}. Forced: the template's fields get
+     * exactly the values they had before this run, including ones another manager had set to those values.
+     */
+    JsonNode restore(KubeApplier applier, Manifest applied, Before before) {
+        Map<String, Object> body = new LinkedHashMap<>(applied.body());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = new LinkedHashMap<>((Map<String, Object>) body.get("spec"));
+        spec.put("template", Json.mapper().convertValue(before.template(), Map.class));
+        body.put("spec", spec);
+        JsonNode after = applier.apply(new Manifest(applied.source(), applied.apiVersion(), applied.kind(), applied.name(),
+                applied.namespace(), body), null, true);
+        progress.line("  rolled back %s to the pod template it had before this deploy (%s, image %s), as field manager %s",
+                applied.id(), describe(before), String.join(", ", before.images().values()), DeployPlanner.MANAGER);
+        return after;
     }
 
-    static long revision(V1ReplicaSet rs) {
-        Map<String, String> a = rs.getMetadata().getAnnotations();
+    static String describe(Before b) {
+        return (b.revision() == null ? "revision unknown" : "revision " + b.revision())
+                + (b.revisionName() == null ? "" : ", " + b.revisionName());
+    }
+
+    static Map<String, String> images(JsonNode template) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : List.of("initContainers", "containers")) {
+            for (JsonNode container : template.at("/spec/" + key)) {
+                out.put(container.path("name").asText(), container.path("image").asText());
+            }
+        }
+        return out;
+    }
+
+    /** The pod-template-hash of the ReplicaSet that carries {@code revision}; best effort, for the report. */
+    private String podTemplateHash(Manifest w, JsonNode deployment, Long revision) {
+        if (revision == null) {
+            return null;
+        }
         try {
-            return a == null || a.get(REVISION) == null ? 0 : Long.parseLong(a.get(REVISION));
+            JsonNode matchLabels = deployment.at("/spec/selector/matchLabels");
+            List<String> parts = new ArrayList<>();
+            matchLabels.fields().forEachRemaining(e -> parts.add(e.getKey() + "=" + e.getValue().asText()));
+            String uid = deployment.at("/metadata/uid").asText("");
+            for (V1ReplicaSet rs : new AppsV1Api(c.client()).listNamespacedReplicaSet(w.namespace())
+                    .labelSelector(parts.isEmpty() ? null : parts.stream().collect(Collectors.joining(","))).execute().getItems()) {
+                boolean ours = rs.getMetadata().getOwnerReferences() != null && rs.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid()));
+                Map<String, String> a = rs.getMetadata().getAnnotations();
+                if (ours && a != null && String.valueOf(revision).equals(a.get(REVISION)) && rs.getMetadata().getLabels() != null) {
+                    return rs.getMetadata().getLabels().get("pod-template-hash");
+                }
+            }
+        } catch (ApiException | RuntimeException e) {
+            progress.line("  (could not read the ReplicaSets of %s: %s)", w.id(), e.getMessage());
+        }
+        return null;
+    }
+
+    private Long controllerRevision(String namespace, String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return new AppsV1Api(c.client()).readNamespacedControllerRevision(name, namespace).execute().getRevision();
+        } catch (ApiException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Long parse(String s) {
+        try {
+            return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            return 0;
+            return null;
         }
     }
 }

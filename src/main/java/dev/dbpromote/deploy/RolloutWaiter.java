@@ -28,16 +28,25 @@ final class RolloutWaiter {
         this.sleeper = sleeper;
     }
 
-    RolloutStatus await(Manifest workload, Duration timeout) {
-        return await(workload, Instant.now().plus(timeout), timeout);
+    RolloutStatus await(Manifest workload, Duration timeout, long minGeneration) {
+        return await(workload, Instant.now().plus(timeout), timeout, minGeneration);
     }
 
-    /** @param deadline shared by all workloads of one deploy; {@code timeout} is the figure named in messages */
     RolloutStatus await(Manifest workload, Instant deadline, Duration timeout) {
+        return await(workload, deadline, timeout, 0);
+    }
+
+    /**
+     * @param deadline shared by all workloads of one deploy; {@code timeout} is the figure named in messages
+     * @param minGeneration the {@code metadata.generation} our own apply produced (0: unknown): the status is not
+     *     about our change until the controller has observed at least that generation, even if a read (from an
+     *     API server's watch cache) still shows the object before it
+     */
+    RolloutStatus await(Manifest workload, Instant deadline, Duration timeout, long minGeneration) {
         long interval = 500;
         String last = null;
         while (true) {
-            RolloutStatus status = read(workload);
+            RolloutStatus status = read(workload, minGeneration);
             if (!status.message().equals(last)) {
                 progress.line("  %s", status.message());
                 last = status.message();
@@ -59,12 +68,21 @@ final class RolloutWaiter {
         }
     }
 
-    private RolloutStatus read(Manifest w) {
+    private RolloutStatus read(Manifest w, long minGeneration) {
         AppsV1Api apps = new AppsV1Api(c.client());
         try {
-            return w.kind().equals("StatefulSet")
-                    ? RolloutStatus.of(apps.readNamespacedStatefulSet(w.name(), w.namespace()).execute())
-                    : RolloutStatus.of(apps.readNamespacedDeployment(w.name(), w.namespace()).execute());
+            if (w.kind().equals("StatefulSet")) {
+                var sts = apps.readNamespacedStatefulSet(w.name(), w.namespace()).execute();
+                if (sts.getMetadata().getGeneration() == null || sts.getMetadata().getGeneration() < minGeneration) {
+                    sts.getMetadata().setGeneration(minGeneration);
+                }
+                return RolloutStatus.of(sts);
+            }
+            var d = apps.readNamespacedDeployment(w.name(), w.namespace()).execute();
+            if (d.getMetadata().getGeneration() == null || d.getMetadata().getGeneration() < minGeneration) {
+                d.getMetadata().setGeneration(minGeneration);
+            }
+            return RolloutStatus.of(d);
         } catch (ApiException e) {
             throw KubeErrors.of(c, e, "get", "apps", KubeKinds.plural(w.kind()), w.namespace(), w.name());
         }

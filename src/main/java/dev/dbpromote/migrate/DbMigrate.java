@@ -6,6 +6,7 @@ import dev.dbpromote.db.ConnectionSpec;
 import dev.dbpromote.db.Jdbc;
 import dev.dbpromote.migrate.lint.LintFinding;
 import dev.dbpromote.migrate.lint.LintReport;
+import dev.dbpromote.migrate.lint.LintTarget;
 import dev.dbpromote.migrate.lint.Linter;
 import dev.dbpromote.migrate.lint.Rule;
 import java.sql.Connection;
@@ -104,7 +105,7 @@ public final class DbMigrate {
         // Goose versions being adopted are not "run": lint only what will really execute.
         List<MigrationFile> toRun = pendingFiles.stream().filter(f -> !(f.format() == MigrationFormat.GOOSE && adopt.contains(f.version())))
                 .toList();
-        LintReport lint = new Linter(options.allowedRules()).lint(toRun);
+        LintReport lint = lintAgainstTarget(toRun);
         progress.line("Target %s: at version %s, %d pending (%s format)%s", target.describe(), before, pendingFiles.size(),
                 set.format().name().toLowerCase(), adopt.isEmpty() ? "" : ", goose history found: " + adopt.size() + " version(s) to adopt");
         for (LintFinding f : lint.findings()) {
@@ -135,6 +136,16 @@ public final class DbMigrate {
         }
         return new MigrateResult(failure.get() == null, false, target.describe(), set.format(), before, after, pending, applied,
                 failure.get(), lint, touchedTables, forecast(applied, lint, options.rehearsal()));
+    }
+
+    /** Lint with the target's tables at hand: a drop or NOT NULL on a table that is empty (or new) there is not an error. */
+    private LintReport lintAgainstTarget(List<MigrationFile> toRun) {
+        if (toRun.isEmpty()) {
+            return new Linter(options.allowedRules()).lint(toRun);
+        }
+        try (LintTarget db = LintTarget.connect(target)) {
+            return new Linter(options.allowedRules()).lint(toRun, db);
+        }
     }
 
     /** Applied, pending and failed migrations with versions, checksums and dates. */

@@ -106,7 +106,7 @@ final class Html {
             SourceComparison.Result c = r.comparison();
             h.append("<h2 id=\"compare\">Compared with the source <code>").append(e(c.source())).append("</code></h2>\n");
             h.append("<p class=\"meta\">Row count and an order-independent fingerprint of primary key + columns per table, computed on each server in key ranges.")
-                    .append(c.touchedTables().isEmpty() ? "" : " Tables touched by the PR's migrations (reported, not failed): <code>"
+                    .append(c.touchedTables().isEmpty() ? "" : " Tables touched by the migrations applied in this run (reported, not failed): <code>"
                             + e(String.join(", ", c.touchedTables())) + "</code>.")
                     .append("</p>\n");
             List<SourceComparison.TableDiff> diffs = new ArrayList<>(c.tables());

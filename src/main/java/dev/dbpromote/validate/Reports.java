@@ -178,7 +178,7 @@ public final class Reports {
                         w.writeEndElement();
                     } else if (!d.status().equals("match")) {
                         w.writeStartElement("system-out");
-                        w.writeCharacters("touched by the PR's migrations, " + d.status() + ": " + d.message() + "\n" + diffText(d));
+                        w.writeCharacters("touched by the migrations applied in this run, " + d.status() + ": " + d.message() + "\n" + diffText(d));
                         w.writeEndElement();
                     }
                     w.writeEndElement();
@@ -224,7 +224,7 @@ public final class Reports {
 
     private static String diffText(SourceComparison.TableDiff d) {
         StringBuilder sb = new StringBuilder();
-        sb.append("source rows ").append(d.sourceRows()).append(", clone rows ").append(d.targetRows()).append('\n');
+        sb.append("source rows ").append(d.sourceRows()).append(", database rows ").append(d.targetRows()).append('\n');
         if (!d.differingRanges().isEmpty()) {
             sb.append("differing key ranges ").append(d.differingRanges()).append('\n');
         }

@@ -108,8 +108,9 @@ public final class SourceComparison {
             }
             diffs.add(table(st.get(), tt.get(), isTouched));
             TableDiff d = diffs.get(diffs.size() - 1);
-            progress.line("  compared %s: %s (source %d rows, clone %d rows)%s", name, d.status(), d.sourceRows(), d.targetRows(),
-                    d.touched() ? ", touched by the PR's migrations" : "");
+            // "database", not "clone": staging and production are validated against the source too.
+            progress.line("  compared %s: %s (source %d rows, database %d rows)%s", name, d.status(), d.sourceRows(), d.targetRows(),
+                    d.touched() ? ", touched by the migrations applied in this run" : "");
         }
         boolean ok = diffs.stream().noneMatch(TableDiff::failsRun);
         List<String> touchedList = touched.stream().filter(x -> !HISTORY_TABLES.contains(x.toLowerCase(Locale.ROOT))).toList();

@@ -12,15 +12,11 @@ import org.junit.jupiter.api.Test
 /** dbPromotion(): stages, gates, locks, credentials for PR and main builds, and the failure paths. */
 class DbPromotionTest extends LibraryTestBase {
 
+    static final String DESTROY = 'Dev: Destroy merged PR env'
     static final List<String> DEV = ['Dev: Clone DB', 'Dev: Migrate', 'Dev: Deploy', 'Dev: Validate']
     static final List<String> STAGING = ['Approve staging', 'Staging: Snapshot', 'Staging: Migrate', 'Staging: Deploy', 'Staging: Validate']
     static final List<String> PRODUCTION = ['Approve production', 'Production: Snapshot', 'Production: Migrate', 'Production: Deploy',
                                             'Production: Validate']
-
-    @BeforeEach
-    void engineAnswersCheck() {
-        results['check'] = checkJson()
-    }
 
     void prBuild() {
         envVars.BRANCH_NAME = 'PR-42'
@@ -36,10 +32,10 @@ class DbPromotionTest extends LibraryTestBase {
         prBuild()
         runPipeline(new File(ROOT, 'Jenkinsfile.example').text.replace("@Library('dbpromote@v1') _", ''))
 
-        assertEquals(['Check'] + DEV + STAGING + PRODUCTION, stages())
+        assertEquals(['Check', DESTROY] + DEV + STAGING + PRODUCTION, stages())
         assertEquals(['Check'] + DEV, stagesRun())
-        assertEquals(STAGING + PRODUCTION, stagesSkipped())
-        assertEquals(['check', 'lint', 'clone dev-pr-42', 'migrate dev-pr-42', 'deploy dev-pr-42', 'validate dev-pr-42'], engineRuns())
+        assertEquals([DESTROY] + STAGING + PRODUCTION, stagesSkipped())
+        assertEquals(['check', 'lint', 'plan', 'clone dev-pr-42', 'migrate dev-pr-42', 'deploy dev-pr-42', 'validate dev-pr-42'], engineRuns())
         assertEquals([], inputs)
         assertEquals(0, calls('milestone').size())
         assertEquals(['dbpromote-orders-dev-pr-42'], calls('lock').collect { it.args[0] })
@@ -77,26 +73,66 @@ class DbPromotionTest extends LibraryTestBase {
     void mainBuildPromotesThroughBothGates() {
         mainBuild()
         envVars.DBPROMOTE_IMAGE = 'registry/orders@sha256:abc'
-        gateAnswers['promote-staging'] = 'qa-lead-ann'
-        gateAnswers['promote-production'] = [approver: 'rm-bob']
+        gateAnswers['Promote-staging'] = 'qa-lead-ann'
+        gateAnswers['Promote-production'] = [approver: 'rm-bob']
         runPipeline('dbPromotion()')
 
         assertEquals(['Check'] + STAGING + PRODUCTION, stagesRun())
-        assertEquals(DEV, stagesSkipped())
-        assertEquals(['check', 'lint',
-                      'env annotate staging', 'snapshot staging', 'migrate staging', 'deploy staging', 'validate staging',
-                      'env annotate production', 'snapshot production', 'migrate production', 'deploy production', 'validate production'],
+        assertEquals([DESTROY] + DEV, stagesSkipped())
+        assertEquals(['check', 'lint', 'plan',
+                      'gate-summary staging', 'env annotate staging', 'snapshot staging', 'migrate staging', 'deploy staging', 'validate staging',
+                      'gate-summary production', 'env annotate production', 'snapshot production', 'migrate production', 'deploy production',
+                      'validate production'],
                 engineRuns())
         assertEquals(2, inputs.size())
         Map staging = inputs[0].args as Map
-        assertEquals('promote-staging', staging.id)
+        assertEquals('Promote-staging', staging.id, 'the id as Jenkins shows it in the REST URL (input capitalises it)')
         assertEquals('qa-leads', staging.submitter)
         assertEquals('approver', staging.submitterParameter)
-        assertEquals('Promote orders to staging? Image: registry/orders@sha256:abc', staging.message)
+        assertTrue(staging.message.startsWith('Promote orders to staging? Image: registry/orders@sha256:abc'), staging.message)
+        assertTrue(staging.message.contains('Only qa-leads may approve; anyone who can cancel builds can abort.'), staging.message)
         assertEquals('release-managers,alice', inputs[1].args.submitter)
-        assertEquals('promote-production', inputs[1].args.id)
+        assertEquals('Promote-production', inputs[1].args.id)
         assertEquals('registry/orders@sha256:abc', engineCalls('deploy production')[0].env.DBPROMOTE_ARG_IMAGE)
         assertEquals('SUCCESS', buildResult())
+    }
+
+    @Test
+    void theGateShowsTheEnginesSummaryOfWhatIsBeingApproved() {
+        mainBuild()
+        envVars.BUILD_URL = 'https://ci/job/orders/main/12/'
+        envVars.DBPROMOTE_IMAGE = 'registry/orders@sha256:abc'
+        gateAnswers['Promote-staging'] = 'ann'
+        String summary = 'Migrations to run on production (1): V8__orders_index.sql\n  lint warning V8__orders_index.sql:1 table-copy-alter\n' +
+                'Image: registry/orders@sha256:abc\nPrevious gate approved by ann'
+        results['gate-summary production'] = [success: true, text: summary]
+        runPipeline('dbPromotion()')
+
+        Map call = engineCalls('gate-summary production')[0]
+        assertTrue(call.script.contains('"$DBPROMOTE_BIN" gate-summary --config "$DBPROMOTE_ARG_CONFIG" --env "$DBPROMOTE_ARG_ENV"' +
+                ' --image "$DBPROMOTE_ARG_IMAGE" --previous-approver "$DBPROMOTE_ARG_PREVIOUS_APPROVER" --build-url "$DBPROMOTE_ARG_BUILD_URL"'), call.script)
+        assertEquals('ann', call.env.DBPROMOTE_ARG_PREVIOUS_APPROVER)
+        assertEquals('https://ci/job/orders/main/12/', call.env.DBPROMOTE_ARG_BUILD_URL)
+        assertEquals(secretOf('orders-prod-db'), call.env.ORDERS_PROD_DB_PASSWORD, 'it reads the target database with its credentials')
+        assertEquals(['(any)'], call.nodes)
+        assertEquals([], inputs[1].nodes, 'the agent is released before the gate waits')
+        assertEquals('Promote orders to production? Image: registry/orders@sha256:abc\n' + summary +
+                '\nOnly release-managers, alice may approve; anyone who can cancel builds can abort.', inputs[1].args.message)
+        assertTrue(binding.getVariable('currentBuild').description.contains('Approve production:\n' + summary + '\n'))
+        assertTrue(echoed().contains('dbPromotion: only release-managers, alice may approve; anyone who can cancel builds can abort.' +
+                ' Approve or abort at https://ci/job/orders/main/12/input/'), echoed().toString())
+    }
+
+    @Test
+    void aGateSummaryThatCannotBeMadeStillAsks() {
+        mainBuild()
+        exitCodes['gate-summary staging'] = [2]
+        runPipeline('dbPromotion()')
+
+        assertEquals(['Promote-staging', 'Promote-production'], inputs.collect { it.args.id })
+        assertTrue(echoed().any { it.startsWith('dbPromotion: the summary for Approve staging could not be made (') }, echoed().toString())
+        assertTrue(engineRuns().contains('validate production'))
+        // (The test double of `error` marks the build FAILURE when called; Jenkins' does not once the error is caught.)
     }
 
     @Test
@@ -109,20 +145,20 @@ class DbPromotionTest extends LibraryTestBase {
             assertEquals([], input.locks, 'no lock is held while waiting')
             assertEquals([24 * 3600], input.timeouts)
         }
-        assertEquals([[ordinal: 10, label: 'promote-staging: waiting'], [ordinal: 11, label: 'promote-staging: approved'],
-                      [ordinal: 20, label: 'promote-production: waiting'], [ordinal: 21, label: 'promote-production: approved']],
+        assertEquals([[ordinal: 10, label: 'Promote-staging: waiting'], [ordinal: 11, label: 'Promote-staging: approved'],
+                      [ordinal: 20, label: 'Promote-production: waiting'], [ordinal: 21, label: 'Promote-production: approved']],
                 mapArgs('milestone').collect { [ordinal: it.ordinal, label: it.label.toString()] })
         List<String> sequence = helper.callStack.findAll { it.methodName in ['milestone', 'input'] }.collect {
             it.methodName == 'input' ? 'input ' + it.args[0].id : 'milestone ' + it.args[0].ordinal
         }
-        assertEquals(['milestone 10', 'input promote-staging', 'milestone 11', 'milestone 20', 'input promote-production', 'milestone 21'], sequence)
+        assertEquals(['milestone 10', 'input Promote-staging', 'milestone 11', 'milestone 20', 'input Promote-production', 'milestone 21'], sequence)
     }
 
     @Test
     void eachEnvironmentIsLockedAndTheApproverRecorded() {
         mainBuild()
-        gateAnswers['promote-staging'] = 'ann'
-        gateAnswers['promote-production'] = 'bob'
+        gateAnswers['Promote-staging'] = 'ann'
+        gateAnswers['Promote-production'] = 'bob'
         runPipeline('dbPromotion()')
 
         assertEquals(['dbpromote-orders-staging', 'dbpromote-orders-production'], calls('lock').collect { it.args[0].toString() })
@@ -146,54 +182,70 @@ class DbPromotionTest extends LibraryTestBase {
     @Test
     void rejectedGateAbortsAndNothingAfterItRuns() {
         mainBuild()
-        GateInterrupted rejected = new GateInterrupted('Rejected by bob')
-        gateAnswers['promote-production'] = rejected
+        GateInterrupted rejected = GateInterrupted.rejectedBy('bob')
+        gateAnswers['Promote-production'] = rejected
         Throwable thrown = runPipelineExpectingFailure('dbPromotion()')
-
         assertSame(rejected, thrown)
         assertEquals('ABORTED', buildResult())
-        assertTrue(engineRuns().every { !it.endsWith('production') }, engineRuns().toString())
+        assertEquals(['gate-summary production', 'env annotate production'], engineRuns().findAll { it.endsWith('production') })
+        assertEquals('rejectedBy=bob', engineCalls('env annotate production')[0].env.DBPROMOTE_ARG_SET, 'who rejected is in the record')
         assertTrue(engineRuns().contains('validate staging'))
         assertEquals(PRODUCTION - 'Approve production', stagesSkipped().findAll { it.startsWith('Production') })
         assertEquals([10, 11, 20], mapArgs('milestone').collect { it.ordinal }, 'the milestone after a rejected gate is never passed')
+        assertTrue(binding.getVariable('currentBuild').description.contains('production rejected by bob\n'))
+        assertTrue(echoed().any { it.contains('bob is not one of the approvers of production (release-managers, alice); Jenkins lets anyone who may cancel builds') },
+                echoed().toString())
+    }
+
+    @Test
+    void rejectionByAnApproverIsNotFlagged() {
+        mainBuild()
+        gateAnswers['Promote-production'] = GateInterrupted.rejectedBy('alice')
+        runPipelineExpectingFailure('dbPromotion()')
+
+        assertTrue(echoed().contains('dbPromotion: production rejected by alice at gate Promote-production.'), echoed().toString())
+        assertFalse(echoed().any { it.contains('is not one of the approvers') })
     }
 
     @Test
     void gateTimeoutFromConfigAbortsAtStaging() {
         mainBuild()
-        results['check'] = checkJson(promote: [from: 'main', gateTimeout: '2h30m'])
-        gateAnswers['promote-staging'] = new GateInterrupted('Timeout has been exceeded')
+        config.promote = [from: 'main', gateTimeout: '2h30m']
+        gateAnswers['Promote-staging'] = new GateInterrupted('Timeout has been exceeded')
         runPipelineExpectingFailure('dbPromotion()')
 
         assertEquals([9000], inputs[0].timeouts)
         assertEquals('ABORTED', buildResult())
-        assertEquals(['check', 'lint'], engineRuns())
+        assertEquals(['check', 'lint', 'plan', 'gate-summary staging'], engineRuns())
         assertEquals(STAGING.drop(1) + PRODUCTION, stagesSkipped().findAll { !it.startsWith('Dev') })
+        assertTrue(echoed().any { it.contains('stopped at gate Promote-staging (timed out after 2h30m') }, echoed().toString())
     }
 
     @Test
-    void failedMigrationStopsTheBuildAndStillPublishesReports() {
+    void failedMigrationStopsTheBuildWithTheEnginesProblemAndStillPublishesReports() {
         prBuild()
         exitCodes['migrate dev-pr-42'] = [1]
-        results['migrate dev-pr-42'] = [success: false, error: 'V7__add_index.sql failed at statement 2']
+        results['migrate dev-pr-42'] = [success: false, error: 'Migration failed', problem: 'V7__add_index.sql failed at statement 2 (line 5):' +
+                " Duplicate key name 'idx_orders_customer'. Statement 1 stays applied."]
         Throwable thrown = runPipelineExpectingFailure('dbPromotion()')
 
-        assertTrue(thrown.message.startsWith('dbMigrate: dbpromote migrate dev-pr-42 found problems (exit 1): V7__add_index.sql failed at statement 2'),
+        assertEquals("dbMigrate: dbpromote migrate dev-pr-42 found problems (exit 1): V7__add_index.sql failed at statement 2 (line 5):" +
+                " Duplicate key name 'idx_orders_customer'. Statement 1 stays applied. See the step's report (JUnit/HTML/JSON under .dbpromote/).",
                 thrown.message)
         assertEquals('FAILURE', buildResult())
-        assertEquals(['check', 'lint', 'clone dev-pr-42', 'migrate dev-pr-42'], engineRuns())
+        assertEquals(['check', 'lint', 'plan', 'clone dev-pr-42', 'migrate dev-pr-42'], engineRuns())
         assertEquals(['Check', 'Dev: Clone DB', 'Dev: Migrate'], stagesRun())
-        assertEquals(['Dev: Deploy', 'Dev: Validate'] + STAGING + PRODUCTION, stagesSkipped())
-        assertTrue(mapArgs('junit').any { it.testResults == '.dbpromote/junit/migrate-dev-pr-42.xml' })
-        assertEquals(4, calls('archiveArtifacts').size(), 'check, lint, clone and the failed migrate each archived')
-        assertTrue(calls('echo').any { it.args[0].toString().contains('the dev environment of PR 42 is kept for inspection') })
+        assertEquals([DESTROY, 'Dev: Deploy', 'Dev: Validate'] + STAGING + PRODUCTION, stagesSkipped())
+        assertEquals(['.dbpromote/junit/lint.xml', '.dbpromote/junit/migrate-dev-pr-42.xml'], mapArgs('junit').collect { it.testResults })
+        assertEquals(5, calls('archiveArtifacts').size(), 'check, lint, plan, clone and the failed migrate each archived')
+        assertTrue(echoed().any { it.contains('the dev environment of PR 42 is kept for inspection') })
         assertFalse(engineRuns().any { it.startsWith('env destroy') })
     }
 
     @Test
     void promoteFromPrTakesThePrBuildThroughWithTheDeployedDigest() {
         prBuild()
-        results['check'] = checkJson(promote: [from: 'pr', gateTimeout: '24h'])
+        config.promote = [from: 'pr', gateTimeout: '24h']
         results['deploy dev-pr-42'] = [success: true, image: 'registry/orders@sha256:0f1e']
         runPipeline("dbPromotion(image: 'registry/orders:pr-42')")
 
@@ -208,27 +260,25 @@ class DbPromotionTest extends LibraryTestBase {
     void mainBuildOfAMergedPrDestroysItsDevEnvironment() {
         mainBuild()
         lastCommitMessage = 'Merge pull request #41 from acme/orders-index\n\nAdd the orders index'
-        gateAnswers['promote-staging'] = new GateInterrupted('Rejected by ann')
+        gateAnswers['Promote-staging'] = new GateInterrupted('Rejected by ann')
         runPipelineExpectingFailure('dbPromotion()')
 
-        assertEquals(['check', 'lint', 'env destroy dev-pr-41'], engineRuns())
+        assertEquals(['check', 'lint', 'plan', 'env destroy dev-pr-41', 'gate-summary staging'], engineRuns())
         Map destroy = engineCalls('env destroy dev-pr-41')[0]
         assertEquals(['dbpromote-orders-dev-pr-41'], destroy.locks)
-        assertTrue(stagesRun().contains('Dev: Destroy merged PR env'))
+        assertTrue(stagesRun().contains(DESTROY))
+        assertTrue(engineCalls('plan')[0].env.DBPROMOTE_ARG_COMMIT_MESSAGE.startsWith('Merge pull request #41'))
     }
 
     @Test
-    void mergedPrNumbersFromCommonHosts() {
-        runPipeline('''
-            assert dbPromotion.mergedPullRequest('Merge pull request #12 from a/b') == '12'
-            assert dbPromotion.mergedPullRequest('Add index (#345)') == '345'
-            assert dbPromotion.mergedPullRequest('Add index\\n\\nSee merge request group/orders!67') == '67'
-            assert dbPromotion.mergedPullRequest('Merged in feature/x (pull request #8)') == '8'
-            assert dbPromotion.mergedPullRequest('Fix the index') == null
-            assert dbPromotion.seconds('1h30m') == 5400
-            assert dbPromotion.seconds('24h') == 86400
-            assert dbPromotion.seconds('soon') == null
-        ''')
+    void mergedPrFalseNeverDestroys() {
+        mainBuild()
+        lastCommitMessage = 'Merge pull request #41 from acme/orders-index'
+        runPipeline('dbPromotion(mergedPr: false)')
+
+        assertFalse(engineRuns().any { it.startsWith('env destroy') })
+        assertEquals('none', engineCalls('plan')[0].env.DBPROMOTE_ARG_MERGED_PR)
+        assertTrue(stagesSkipped().contains(DESTROY))
     }
 
     @Test
@@ -237,9 +287,9 @@ class DbPromotionTest extends LibraryTestBase {
         runPipeline('dbPromotion()')
 
         assertEquals(['Check'], stagesRun())
-        assertEquals(DEV + STAGING + PRODUCTION, stagesSkipped())
-        assertEquals(['check', 'lint'], engineRuns())
-        assertTrue(calls('echo').any { it.args[0].toString() == "Skipped: branch 'feature/x' is not one of main, master (mainBranches)" })
+        assertEquals([DESTROY] + DEV + STAGING + PRODUCTION, stagesSkipped())
+        assertEquals(['check', 'lint', 'plan'], engineRuns())
+        assertTrue(echoed().contains("Skipped: branch 'feature/x' is not one of main, master (mainBranches)"), echoed().toString())
     }
 
     @Test
@@ -253,24 +303,9 @@ class DbPromotionTest extends LibraryTestBase {
     }
 
     @Test
-    void readsTheOneLineEnvironmentsOfTodaysCheckCommand() {
-        mainBuild()
-        results['check'] = [success     : true, config: 'dbpromote.yaml', app: 'orders', source: 'rds',
-                            environments: [dev       : 'clone, ttl 72h', staging: 'in-place, approvers qa-leads',
-                                           production: 'in-place, protected, approvers release-managers,alice']]
-        runPipeline('dbPromotion()')
-
-        assertEquals(['qa-leads', 'release-managers,alice'], inputs.collect { it.args.submitter })
-        assertEquals([86400, 86400], inputs.collect { it.timeouts[0] })
-        assertTrue(engineRuns().contains('snapshot production'), 'in-place snapshots when check does not say snapshotBefore')
-    }
-
-    @Test
     void noSnapshotWhenConfigSaysSo() {
         mainBuild()
-        Map json = checkJson()
-        json.environments.staging.snapshotBefore = false
-        results['check'] = json
+        config.environments.staging.database.snapshotBefore = false
         runPipeline('dbPromotion()')
 
         assertTrue(stagesSkipped().contains('Staging: Snapshot'))
@@ -279,15 +314,27 @@ class DbPromotionTest extends LibraryTestBase {
     }
 
     @Test
-    void environmentMissingFromConfigIsSkipped() {
+    void environmentsAreDrawnAsConfiguredInFileOrder() {
         mainBuild()
-        Map json = checkJson()
-        json.environments.remove('staging')
-        results['check'] = json
+        config.environments.remove('staging')
         runPipeline('dbPromotion()')
 
-        assertEquals(STAGING + DEV.findAll { false }, stagesSkipped().findAll { it in STAGING })
-        assertEquals(['promote-production'], inputs.collect { it.args.id })
+        assertEquals(['Check', DESTROY] + DEV + PRODUCTION, stages())
+        assertEquals(['Promote-production'], inputs.collect { it.args.id })
+        assertEquals(10, mapArgs('milestone')[0].ordinal)
+    }
+
+    @Test
+    void withoutADeploySectionDeployStagesAreSkippedWithTheReason() {
+        mainBuild()
+        config.remove('deploy')
+        runPipeline('dbPromotion()')
+
+        assertEquals(['Dev: Deploy', 'Staging: Deploy', 'Production: Deploy'], stagesSkipped().findAll { it.endsWith('Deploy') })
+        assertFalse(engineRuns().any { it.startsWith('deploy') }, engineRuns().toString())
+        assertTrue(engineRuns().containsAll(['migrate staging', 'validate staging', 'migrate production']))
+        assertEquals(2, echoed().count { it == 'Skipped: this service is not deployed by dbpromote (dbpromote.yaml has no deploy section)' })
+        assertEquals('SUCCESS', buildResult())
     }
 
     @Test
@@ -307,8 +354,8 @@ class DbPromotionTest extends LibraryTestBase {
         mainBuild()
         runPipeline('dbPromotion()')
 
-        List<String> logged = shCalls*.script + calls('echo').collect { it.args[0].toString() } +
-                [binding.getVariable('currentBuild').description.toString()]
+        List<String> logged = shCalls*.script + echoed() + [binding.getVariable('currentBuild').description.toString()] +
+                inputs.collect { it.args.message.toString() }
         assertTrue(shCalls.any { it.env.values().any { v -> v.toString().startsWith('S3cr3t-') } }, 'secrets were bound')
         assertTrue(logged.every { !it.contains('S3cr3t-') })
     }
@@ -321,21 +368,30 @@ class DbPromotionTest extends LibraryTestBase {
 
         assertTrue(thrown.message.contains('the dbpromote engine was not found on this agent'), thrown.message)
         assertEquals(['Check'], stagesRun())
-        assertEquals(DEV + STAGING + PRODUCTION, stagesSkipped())
+        assertEquals([], stagesSkipped(), 'without the engine there is no plan to draw')
         assertEquals([], inputs)
     }
 
     @Test
     void invalidConfigStopsAtCheckWithTheEnginesMessage() {
         prBuild()
-        exitCodes['check'] = [2]
-        results['check'] = [success: false, exitCode: 2, error: "dbpromote.yaml: unknown key 'migration' at line 4; did you mean 'migrations'?"]
+        configFile = java.nio.file.Files.createTempFile('dbpromote', '.yaml')
+        configFile.text = 'app: orders\nmigration: {locations: [db]}\n'
         Throwable thrown = runPipelineExpectingFailure('dbPromotion()')
 
-        assertEquals("dbPromotion: dbpromote check rejected its input or config (exit 2): dbpromote.yaml: unknown key 'migration' at line 4;" +
-                " did you mean 'migrations'?. Nothing was changed; fix the argument or dbpromote.yaml and re-run.", thrown.message)
+        assertTrue(thrown.message.startsWith('dbPromotion: dbpromote check rejected its input or config (exit 2): '), thrown.message)
+        assertTrue(thrown.message.contains("unknown key 'migration' at line 2"), thrown.message)
+        assertTrue(thrown.message.endsWith('Nothing was changed; fix the argument or dbpromote.yaml and re-run.'), thrown.message)
         assertEquals(['check'], engineRuns())
-        assertEquals(DEV + STAGING + PRODUCTION, stagesSkipped())
+    }
+
+    @Test
+    void badDurationsAreTheEnginesToReject() {
+        mainBuild()
+        Throwable thrown = runPipelineExpectingFailure("dbPromotion(gateTimeout: 'tomorrow')")
+        assertEquals("dbPromotion: dbpromote plan rejected its input or config (exit 2): --gate-timeout: 'tomorrow' is not a duration;" +
+                " write it like 30m, 72h or 7d. Nothing was changed; fix the argument or dbpromote.yaml and re-run.", thrown.message)
+        assertEquals(['check', 'lint', 'plan'], engineRuns())
     }
 
     @Test
@@ -343,8 +399,9 @@ class DbPromotionTest extends LibraryTestBase {
         prBuild()
         runPipeline('dbPromotion(dryRun: true)')
 
-        assertEquals(6, shCalls.size())
+        assertEquals(7, shCalls.size())
         assertTrue(shCalls.every { it.script.contains(' --dry-run --output json') }, shCalls*.script.toString())
+        assertEquals('.dbpromote/junit/migrate-dev-pr-42-plan.xml', mapArgs('junit').find { it.testResults.contains('migrate') }.testResults)
     }
 
     @Test
@@ -354,8 +411,8 @@ class DbPromotionTest extends LibraryTestBase {
                 thrown.message)
         assertEquals([], shCalls)
 
-        thrown = runPipelineExpectingFailure("dbPromotion(gateTimeout: 'tomorrow')")
-        assertEquals("dbPromotion: gateTimeout 'tomorrow' is not a duration; write it like 30m, 24h or 1h30m.", thrown.message)
+        thrown = runPipelineExpectingFailure("dbPromotion(mergedPr: 'yes')")
+        assertTrue(thrown.message.startsWith("dbPromotion: mergedPr 'yes' is not a pull request number"), thrown.message)
 
         mainBuild()
         thrown = runPipelineExpectingFailure("dbPromotion(credentials: [prod: [aws: 'x']])")
@@ -364,11 +421,128 @@ class DbPromotionTest extends LibraryTestBase {
     }
 
     @Test
+    void imageFromANodeProperty() {
+        mainBuild()
+        nodeEnv.DBPROMOTE_IMAGE = 'registry/orders@sha256:node'
+        runPipeline('dbPromotion()')
+        assertEquals('registry/orders@sha256:node', engineCalls('deploy staging')[0].env.DBPROMOTE_ARG_IMAGE, 'a node property is read on the agent')
+        assertTrue(inputs[0].args.message.contains('Image: registry/orders@sha256:node'))
+    }
+
+    @Test
+    void imageFromAGlobalVariable() {
+        mainBuild()
+        envVars.DBPROMOTE_IMAGE = 'registry/orders@sha256:global'
+        runPipeline('dbPromotion()')
+        assertEquals('registry/orders@sha256:global', engineCalls('deploy production')[0].env.DBPROMOTE_ARG_IMAGE, 'a global variable too')
+    }
+
+    @Test
     void reaperJenkinsfileSchedulesTheReaper() {
         runPipeline(new File(ROOT, 'Jenkinsfile.reaper').text.replace("@Library('dbpromote@v1') _", ''))
 
         assertEquals([cron: 'H * * * *'], (calls('properties')[0].args[0] as List)[0].triggers[0])
-        assertEquals(['env reap'], engineRuns())
+        assertEquals(['check', 'env reap'], engineRuns())
         assertNull(inputs[0])
+        Map reap = engineCalls('env reap')[0]
+        assertEquals(secretOf('orders-prod-readonly'), reap.env.ORDERS_DB_PASSWORD, 'the per-PR environments\' credentials from dbpromote.yaml')
+        assertEquals('/tmp/secretFiles/kube-dev', reap.env.KUBECONFIG)
+        assertFalse(reap.env.containsKey('ORDERS_PROD_DB_PASSWORD'), 'never production\'s')
+    }
+
+    static final List<String> BLUE_GREEN = ['Approve production', 'Production: Create green', 'Production: Migrate green',
+                                            'Production: Validate green', 'Approve switchover', 'Production: Switchover', 'Production: Deploy']
+
+    void blueGreenProduction() {
+        mainBuild()
+        config.environments.production.database = [strategy: 'blue-green', rds: [instance: 'orders-prod', region: 'us-west-2'],
+                                                   passwordEnv: 'ORDERS_PROD_DB_PASSWORD']
+    }
+
+    @Test
+    void blueGreenProductionMigratesGreenAndSwitchesOverAfterItsOwnGate() {
+        blueGreenProduction()
+        gateAnswers['Promote-production'] = 'rm-bob'
+        gateAnswers['Switchover-production'] = 'rm-carol'
+        runPipeline('dbPromotion()')
+
+        assertEquals(['Check', DESTROY] + DEV + STAGING + BLUE_GREEN, stages())
+        assertEquals(['Check'] + STAGING + BLUE_GREEN, stagesRun())
+        assertEquals(['gate-summary production', 'env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
+                      'env annotate production', 'bluegreen switchover production', 'deploy production'],
+                engineRuns().findAll { it.endsWith('production') })
+        assertTrue(engineCalls('bluegreen create production')[0].script.contains(
+                '"$DBPROMOTE_BIN" bluegreen create --config "$DBPROMOTE_ARG_CONFIG" --env "$DBPROMOTE_ARG_ENV" --output json'))
+        assertEquals(['Promote-staging', 'Promote-production', 'Switchover-production'], inputs.collect { it.args.id })
+        Map switchover = inputs[2]
+        assertEquals('release-managers,alice', switchover.args.submitter)
+        assertEquals([], switchover.nodes, 'no executor is held while the switchover waits')
+        assertEquals(['dbpromote-orders-production'], switchover.locks, 'green stays this build\'s while the switchover waits')
+        assertTrue(switchover.args.message.startsWith('Switch orders production over to green?'), switchover.args.message)
+        assertEquals([10, 11, 20, 21, 25, 26], mapArgs('milestone').collect { it.ordinal })
+        assertEquals(['approvedBy=rm-bob', 'switchoverApprovedBy=rm-carol'], engineCalls('env annotate production').collect { it.env.DBPROMOTE_ARG_SET })
+        assertEquals(secretOf('orders-prod-db'), engineCalls('bluegreen switchover production')[0].env.ORDERS_PROD_DB_PASSWORD)
+        assertTrue(binding.getVariable('currentBuild').description.contains('production switchover approved by rm-carol\n'))
+        assertFalse(engineRuns().contains('bluegreen delete production'))
+        assertEquals('SUCCESS', buildResult())
+    }
+
+    @Test
+    void rejectedSwitchoverDeletesGreenAndAborts() {
+        blueGreenProduction()
+        GateInterrupted rejected = GateInterrupted.rejectedBy('alice')
+        gateAnswers['Switchover-production'] = rejected
+        Throwable thrown = runPipelineExpectingFailure('dbPromotion()')
+
+        assertSame(rejected, thrown)
+        assertEquals('ABORTED', buildResult())
+        assertEquals(['gate-summary production', 'env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
+                      'env annotate production', 'bluegreen delete production'], engineRuns().findAll { it.endsWith('production') })
+        Map delete = engineCalls('bluegreen delete production')[0]
+        assertEquals(['dbpromote-orders-production'], delete.locks, 'green is deleted before the lock is released')
+        assertEquals(['(any)'], delete.nodes)
+        assertEquals(['Production: Switchover', 'Production: Deploy'], stagesSkipped().findAll { it.startsWith('Production') })
+        assertTrue(binding.getVariable('currentBuild').description.contains('production switchover rejected by alice\n'))
+        assertFalse(engineRuns().contains('bluegreen switchover production'))
+    }
+
+    @Test
+    void failedGreenValidationDeletesGreenAndFailsTheBuild() {
+        blueGreenProduction()
+        exitCodes['validate production'] = [1]
+        results['validate production'] = [success: false, warnOnly: false, problem: '1 of 12 expectations failed on orders (green):' +
+                ' orders.total expect_column_values_to_be_between: 3 rows below 0.']
+        Throwable thrown = runPipelineExpectingFailure('dbPromotion()')
+
+        assertTrue(thrown.message.startsWith('dataValidate: dbpromote validate production found problems (exit 1): 1 of 12 expectations failed'),
+                thrown.message)
+        assertEquals('FAILURE', buildResult())
+        assertEquals(['gate-summary production', 'env annotate production', 'bluegreen create production', 'migrate production', 'validate production',
+                      'bluegreen delete production'], engineRuns().findAll { it.endsWith('production') })
+        assertEquals([], inputs.findAll { it.args.id == 'Switchover-production' }, 'no switchover gate after a failed validation')
+        assertEquals(['Approve switchover', 'Production: Switchover', 'Production: Deploy'], stagesSkipped().findAll { it in BLUE_GREEN })
+        assertTrue(echoed().any { it.contains('Production: Validate green did not complete; running bluegreen-delete for production') })
+    }
+
+    @Test
+    void failedGreenMigrationDeletesGreen() {
+        blueGreenProduction()
+        exitCodes['migrate production'] = [1]
+        runPipelineExpectingFailure('dbPromotion()')
+        assertEquals(['bluegreen create production', 'migrate production', 'bluegreen delete production'],
+                engineRuns().findAll { it.endsWith('production') && !it.startsWith('env') && !it.startsWith('gate') })
+    }
+
+    @Test
+    void aFailedCreateDeletesNothing() {
+        blueGreenProduction()
+        exitCodes['bluegreen create production'] = [2]
+        runPipelineExpectingFailure('dbPromotion()')
+        assertEquals(['bluegreen create production'], engineRuns().findAll { it.endsWith('production') && !it.startsWith('env') && !it.startsWith('gate') },
+                'a refused create may have met another build\'s green: it is never deleted')
+    }
+
+    List<String> echoed() {
+        return calls('echo').collect { it.args[0].toString() }
     }
 }

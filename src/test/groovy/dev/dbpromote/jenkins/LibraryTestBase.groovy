@@ -5,7 +5,10 @@ import static com.lesfurets.jenkins.unit.global.lib.LibraryConfiguration.library
 import com.lesfurets.jenkins.unit.MethodCall
 import com.lesfurets.jenkins.unit.cps.BasePipelineTestCPS
 import com.lesfurets.jenkins.unit.global.lib.SourceRetriever
+import dev.dbpromote.testing.CliRun
 import groovy.json.JsonOutput
+import java.nio.file.Files
+import java.nio.file.Path
 import org.jenkinsci.plugins.pipeline.modeldefinition.Utils
 import org.junit.jupiter.api.BeforeEach
 
@@ -41,6 +44,15 @@ abstract class LibraryTestBase extends BasePipelineTestCPS {
     /** Every input call: its arguments and what enclosed it. */
     List<Map> inputs = []
     boolean engineInstalled = true
+    /**
+     * dbpromote.yaml of the fake repository. `check` and `plan` are answered by the real engine (in-process) from
+     * it, unless a test gives them an exit code or result; every other command answers from exitCodes/results.
+     */
+    Map config = baseConfig()
+    /** A config file to use instead of {@link #config}. */
+    Path configFile = null
+    /** Node properties: environment variables that exist only inside `node`. */
+    Map<String, String> nodeEnv = [:]
     boolean htmlPublisherInstalled = true
 
     @BeforeEach
@@ -83,8 +95,8 @@ abstract class LibraryTestBase extends BasePipelineTestCPS {
             withVariables(vars, body)
         })
         helper.registerAllowedMethod('lock', [String, Closure], { String name, Closure body -> enclosed(activeLocks, name, body) })
-        helper.registerAllowedMethod('node', [Closure], { Closure body -> enclosed(activeNodes, '(any)', body) })
-        helper.registerAllowedMethod('node', [String, Closure], { String label, Closure body -> enclosed(activeNodes, label, body) })
+        helper.registerAllowedMethod('node', [Closure], { Closure body -> onNode('(any)', body) })
+        helper.registerAllowedMethod('node', [String, Closure], { String label, Closure body -> onNode(label, body) })
         helper.registerAllowedMethod('timeout', [Map, Closure], { Map m, Closure body ->
             int secs = (m.time as int) * [SECONDS: 1, MINUTES: 60, HOURS: 3600, DAYS: 86400][m.unit ?: 'MINUTES']
             enclosed(activeTimeouts, secs, body)
@@ -123,6 +135,10 @@ abstract class LibraryTestBase extends BasePipelineTestCPS {
         return 'S3cr3t-' + credentialsId
     }
 
+    Object onNode(String label, Closure body) {
+        return withVariables(nodeEnv, { enclosed(activeNodes, label, body) })
+    }
+
     Object enclosed(List stack, Object what, Closure body) {
         stack << what
         try {
@@ -159,21 +175,75 @@ abstract class LibraryTestBase extends BasePipelineTestCPS {
             return 127
         }
         String key = command + ' ' + envKey(env)
+        String stateDir = env.DBPROMOTE_OUT.replaceAll('/jenkins/[^/]*$', '')
+        String report = command.replace(' ', '-') + (envKey(env) ? '-' + envKey(env) : '')
+        if (command in ['check', 'plan'] && !exitCodes.containsKey(command) && !results.containsKey(command)) {
+            return realEngine(command, m.script as String, env)
+        }
         List<Integer> codes = exitCodes[key] ?: exitCodes[command] ?: [0]
         int code = codes.size() > 1 ? codes.remove(0) : codes[0]
         Map result = results[key] ?: results[command] ?:
                 (code == 0 ? [success: true] : [success: false, exitCode: code, error: "simulated ${command} failure".toString()])
         files[env.DBPROMOTE_OUT] = JsonOutput.toJson(result)
-        String stateDir = env.DBPROMOTE_OUT.replaceAll('/jenkins/[^/]*$', '')
-        String report = command.replace(' ', '-') + (envKey(env) ? '-' + envKey(env) : '')
         if (command == 'validate') {
             files["${stateDir}/html/${report}.html".toString()] = '<html>report</html>'
+        }
+        if (command in ['lint', 'migrate', 'validate'] && code in [0, 1]) {
+            String junitName = command == 'migrate' && m.script.contains(' --dry-run') ? report + '-plan' : report
+            files["${stateDir}/junit/${junitName}.xml".toString()] = '<testsuites/>'
         }
         return code
     }
 
+    /** Runs the real engine in-process for a command that reads only dbpromote.yaml, with the options the library passed. */
+    int realEngine(String command, String script, Map<String, String> env) {
+        Path file = configFile
+        if (file == null) {
+            Path dir = new File(ROOT, 'target/jpu-config').toPath()
+            Files.createDirectories(dir)
+            file = Files.createTempFile(dir, 'dbpromote', '.yaml')
+            file.text = JsonOutput.toJson(config)  // JSON is YAML
+        }
+        List<String> argv = command.split(' ') as List
+        argv += ['--config', file.toString(), '--output', 'json']
+        (script =~ /--([a-z-]+) "\$(DBPROMOTE_ARG_[A-Z_]+)"/).each { all, String option, String variable ->
+            if (option != 'config') {
+                argv += ['--' + option, env[variable]]
+            }
+        }
+        if (script.contains(' --dry-run')) {
+            argv << '--dry-run'
+        }
+        CliRun.Result r = CliRun.'in'(file.parent).run(argv as String[])
+        engineStderr << r.err()
+        files[env.DBPROMOTE_OUT] = r.out()
+        return r.exitCode()
+    }
+
+    /** What the real engine printed on stderr. */
+    List<String> engineStderr = []
+
+    static Map baseConfig() {
+        return [app         : 'orders',
+                source      : [rds: [instance: 'orders-prod', region: 'us-west-2'], database: 'orders', passwordEnv: 'ORDERS_DB_PASSWORD'],
+                deploy      : [manifests: 'deploy/k8s'],
+                validate    : [suite: 'db/expectations.yaml'],
+                promote     : [from: 'main', gateTimeout: '24h'],
+                environments: [
+                        dev       : [database   : [strategy: 'clone', ttl: '72h'], namespace: 'orders-pr-${PR}',
+                                     credentials: [aws: 'orders-aws-dev', kubeconfig: 'kube-dev', passwords: [ORDERS_DB_PASSWORD: 'orders-prod-readonly']]],
+                        staging   : [database   : [strategy: 'in-place', host: 'staging-db', snapshotBefore: true, passwordEnv: 'ORDERS_STAGING_DB_PASSWORD'],
+                                     approvers  : ['qa-leads'], namespace: 'orders-staging', warnOnly: true,
+                                     credentials: [kubeconfig: 'kube-staging', passwords: [ORDERS_STAGING_DB_PASSWORD: 'orders-staging-db']]],
+                        production: [protected  : true,
+                                     database   : [strategy: 'in-place', rds: [instance: 'orders-prod', region: 'us-west-2'], snapshotBefore: true,
+                                                   passwordEnv: 'ORDERS_PROD_DB_PASSWORD'],
+                                     approvers  : ['release-managers', 'alice'], namespace: 'orders',
+                                     credentials: [kubeconfig: 'kube-prod', passwords: [ORDERS_PROD_DB_PASSWORD: 'orders-prod-db']]]]]
+    }
+
     static String engineCommand(String script) {
-        def m = script =~ '"\\$DBPROMOTE_BIN" ([a-z ]+?) --config'
+        def m = script =~ '"\\$DBPROMOTE_BIN" ([a-z -]+?) --config'
         return m.find() ? m.group(1) : null
     }
 
@@ -242,22 +312,5 @@ abstract class LibraryTestBase extends BasePipelineTestCPS {
 
     String buildResult() {
         return binding.getVariable('currentBuild').result
-    }
-
-    static Map checkJson(Map overrides = [:]) {
-        Map json = [success     : true, config: 'dbpromote.yaml', app: 'orders', source: 'rds',
-                    promote     : [from: 'main', gateTimeout: '24h'],
-                    environments: [
-                            dev       : [strategy: 'clone', ttl: '72h', protected: false, approvers: [], namespace: 'orders-pr-${PR}',
-                                         snapshotBefore: false, warnOnly: false,
-                                         credentials: [aws: 'orders-aws-dev', kubeconfig: 'kube-dev', passwords: [ORDERS_DB_PASSWORD: 'orders-prod-readonly']]],
-                            staging   : [strategy: 'in-place', protected: false, approvers: ['qa-leads'], namespace: 'orders-staging',
-                                         snapshotBefore: true, warnOnly: true,
-                                         credentials: [kubeconfig: 'kube-staging', passwords: [ORDERS_STAGING_DB_PASSWORD: 'orders-staging-db']]],
-                            production: [strategy: 'in-place', protected: true, approvers: ['release-managers', 'alice'], namespace: 'orders',
-                                         snapshotBefore: true, warnOnly: false,
-                                         credentials: [kubeconfig: 'kube-prod', passwords: [ORDERS_PROD_DB_PASSWORD: 'orders-prod-db']]]]]
-        json.putAll(overrides)
-        return json
     }
 }

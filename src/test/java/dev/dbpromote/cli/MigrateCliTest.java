@@ -99,6 +99,13 @@ class MigrateCliTest {
         assertTrue(r.out().contains("statements 1-1 of V1__bad.sql are applied"), r.out());
         String junit = Files.readString(repo.resolve(".dbpromote/junit/migrate-ci.xml"));
         assertTrue(junit.contains("<failure"), junit);
+        CliRun.Result json = cli.run("migrate", "--env", "ci", "--output", "json");
+        assertEquals(1, json.exitCode(), json.toString());
+        String problem = dev.dbpromote.core.Json.mapper().readTree(json.out()).get("problem").asText();
+        assertTrue(problem.startsWith("Migration FAILED on "), problem);
+        assertTrue(problem.contains("V1__bad.sql failed at statement 2 of 2 (line 2): ") && problem.contains("statement: INSERT INTO nope VALUES (1)")
+                && problem.contains("statements 1-1 of V1__bad.sql are applied and stay applied"), problem);
+        assertTrue(json.err().contains(problem), json.err());
 
         migration("V1__bad.sql", "CREATE TABLE a (id INT PRIMARY KEY);\nINSERT INTO a VALUES (1);\n");
         CliRun.Result again = cli.run("migrate", "--env", "ci");
@@ -114,8 +121,12 @@ class MigrateCliTest {
         CliRun.Result r = cli.run("lint");
 
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("V1__drop.sql:1: error drop-column"), r.err());
+        assertTrue(r.out().contains("V1__drop.sql:1: error drop-column"), "findings are the result: stdout " + r);
         assertTrue(Files.readString(repo.resolve(".dbpromote/junit/lint.xml")).contains("drop-column"));
+        CliRun.Result json = cli.run("lint", "--output", "json");
+        String problem = dev.dbpromote.core.Json.mapper().readTree(json.out()).get("problem").asText();
+        assertTrue(problem.startsWith("1 lint error(s) block the migrations:\n  V1__drop.sql:1: error drop-column"), problem);
+        assertTrue(problem.endsWith("allow one in its file with '-- dbpromote:allow <rule> <reason>'."), problem);
     }
 
     @Test

@@ -59,7 +59,7 @@ class OrdersFlowTest {
             assertTrue(validate.out().contains("FAIL orders: expect_column_values_to_be_in_set(status) — 1 of 2 values not in"
                     + " [new, paid, shipped]"), validate.out());
             assertEquals(1, validate.out().lines().filter(l -> l.strip().startsWith("FAIL ")).count(), validate.out());
-            assertTrue(validate.out().contains("NOTE customers: changed (touched by the PR's migrations)"), validate.out());
+            assertTrue(validate.out().contains("NOTE customers: changed (touched by the migrations applied in this run)"), validate.out());
             assertTrue(validate.out().lines().noneMatch(l -> l.strip().startsWith("DIFF ")), "products is the same as in production: "
                     + validate.out());
         } finally {

@@ -95,6 +95,29 @@ class ValidateCommandTest {
     }
 
     @EachServer
+    void jsonCarriesTheProblemAndWarnOnlyFromTheEnvironment(TestDatabase source, TestDatabase clone) throws IOException {
+        setUp(source, clone);
+        CliRun.Result r = cli().run("validate", "--env", "staging", "--output", "json");
+        assertEquals(1, r.exitCode(), r.toString());
+        var json = Json.mapper().readTree(r.out());
+        assertEquals(false, json.get("warnOnly").asBoolean());
+        String problem = json.get("problem").asText();
+        assertTrue(problem.startsWith("1 of 2 expectations failed on "), problem);
+        assertTrue(problem.contains("orders.total: expect_column_values_to_be_between — 1 of 3 values outside between 0 and 25")
+                && problem.contains("(expectations.yaml:5)"), problem);
+        assertTrue(problem.contains("Report: ") && problem.contains("validate-staging.html"), problem);
+        assertTrue(r.err().contains(problem), "the same text on stderr, which the Jenkins console shows: " + r.err());
+
+        Files.writeString(dir.resolve("dbpromote.yaml"), Files.readString(dir.resolve("dbpromote.yaml")) + "    warnOnly: true\n");
+        CliRun.Result warn = cli().run("validate", "--env", "staging", "--output", "json");
+        assertEquals(0, warn.exitCode(), warn.toString());
+        var warnJson = Json.mapper().readTree(warn.out());
+        assertEquals(true, warnJson.get("warnOnly").asBoolean(), "environments.staging.warnOnly applies: " + warn.out());
+        assertEquals(false, warnJson.get("success").asBoolean());
+        assertTrue(warnJson.get("problem").asText().contains("(warn-only)"), warn.out());
+    }
+
+    @EachServer
     void tablesTouchedByTheMigrationAreReportedNotFailed(TestDatabase source, TestDatabase clone) throws IOException {
         setUp(source, clone);
         clone.execute("UPDATE orders SET status = 'new' WHERE id = 3");
@@ -109,7 +132,9 @@ class ValidateCommandTest {
                 new DbMigrate.Options("flyway_schema_history", null, false, List.of(), "0", true), Progress.silent()).migrate();
         CliRun.Result touched = cli().run("validate", "--env", "staging", "--param", "MAX_TOTAL=100");
         assertEquals(0, touched.exitCode(), touched.toString());
-        assertTrue(touched.out().contains("NOTE orders: changed (touched by the PR's migrations)"), touched.out());
+        assertTrue(touched.out().contains("NOTE orders: changed (touched by the migrations applied in this run)"), touched.out());
+        assertTrue(touched.err().contains("compared orders: changed (source 3 rows, database 3 rows), touched by the migrations applied in this run"),
+                touched.err());
         assertTrue(touched.err().contains("Migrations in this database but not in the source: 1; tables they touch: orders"),
                 touched.err());
     }

@@ -110,6 +110,41 @@ public class MysqlServerClonerTest {
         }
     }
 
+    /** A read-only account on the source schema only, like a production reader (host-specific: see ValidateCommandTest). */
+    private static dev.dbpromote.db.ConnectionSpec readOnlyUser(TestDatabase db) {
+        String user = "ro" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        for (String host : new String[] {"localhost", "127.0.0.1"}) {
+            db.execute("CREATE USER '" + user + "'@'" + host + "' IDENTIFIED BY 'Ro-pass-123'",
+                    "GRANT SELECT, SHOW VIEW, TRIGGER ON `" + db.name() + "`.* TO '" + user + "'@'" + host + "'");
+        }
+        return new dev.dbpromote.db.ConnectionSpec(db.host(), db.port(), db.name(), user,
+                dev.dbpromote.core.Secret.of("Ro-pass-123", "test"));
+    }
+
+    @EachServer
+    void sameServerCopyIsMadeByTheCloneUserAndTheSourceUserOnlyReads(TestDatabase db) {
+        seed(db);
+        dev.dbpromote.db.ConnectionSpec reader = readOnlyUser(db);
+        // Before: the copy ran as the source user, whose CREATE DATABASE was refused.
+        try (DatabaseCloner cloner = new MysqlServerCloner(reader, db.root(), 2)) {
+            CloneResult r = cloneOp(cloner).run(request("11", false, Map.of()));
+            assertEquals("created", r.action());
+            assertEquals(List.of("3"), db.column("SELECT COUNT(*) FROM shop_dev_pr_11.customers"));
+        }
+    }
+
+    @EachServer
+    void aRefusedDatabaseIsTheOneNamed(TestDatabase db) {
+        seed(db);
+        dev.dbpromote.db.ConnectionSpec reader = readOnlyUser(db);
+        try (DatabaseCloner cloner = new MysqlServerCloner(reader, reader, 2)) {
+            DbPromoteException e = assertThrows(DbPromoteException.class, () -> cloneOp(cloner).run(request("12", false, Map.of())));
+            assertTrue(e.getMessage().startsWith("User '" + reader.user() + "' may not use database '"), e.getMessage());
+            assertFalse(e.getMessage().contains("database '" + db.name() + "'") || e.getMessage().contains("'null'"),
+                    "names the refused database, not the connection's: " + e.getMessage());
+        }
+    }
+
     @EachServer
     void reRunReusesFreshReplacesAndDestroyDropsSchemaAndUser(TestDatabase db) {
         seed(db);

@@ -76,4 +76,30 @@ class EnvDestroyNamespaceTest {
             assertNotNull(kube.fabric8.namespaces().withName("orders-pr-42").get(), "untouched: no access configured");
         }
     }
+
+    /**
+     * Issue 12 item 9: when the cluster was reachable and deploy destroy refuses (the namespace is another app's),
+     * env destroy says why it refused, not "run deploy destroy where the cluster is reachable" (which refuses too).
+     */
+    @Test
+    void aReachableClusterThatRefusesIsNamedWithTheReason(TestDatabase source) throws Exception {
+        try (KubeMock kube = new KubeMock()) {
+            repo(source, true);
+            KubeMock.kubeconfig(dir, kube.url());
+            assertEquals(0, CliRun.in(dir).run("clone", "--env", "dev", "--pr", "42").exitCode());
+            kube.fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("orders-pr-42")
+                    .addToLabels("app.kubernetes.io/managed-by", "dbpromote").addToLabels("dbpromote/app", "billing")
+                    .endMetadata().build()).create();
+
+            CliRun.Result r = CliRun.in(dir).run("env", "destroy", "--env", "dev", "--pr", "42");
+
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("Namespace not deleted: the cluster (context 'test-ctx'") && r.err().contains("was reached, and dbpromote refuses")
+                    && r.err().contains("belongs to dbpromote app 'billing'"), r.err());
+            assertFalse(r.err().contains("where the cluster is reachable"), r.err());
+            assertTrue(r.out().contains("Namespace not deleted (refused, see above)"), r.out());
+            assertNotNull(kube.fabric8.namespaces().withName("orders-pr-42").get());
+            assertFalse(source.column("SHOW DATABASES").contains("orders_dev_pr_42"));
+        }
+    }
 }

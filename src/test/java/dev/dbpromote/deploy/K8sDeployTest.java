@@ -133,9 +133,14 @@ class K8sDeployTest {
         assertTrue(lines.contains("deployment \"orders\" successfully rolled out"), lines);
         assertFalse(lines.contains("tok-SECRET-123") || lines.contains(DeployFixture.PASSWORD), lines);
 
-        List<RecordedRequest> patches = kube.requests().stream().filter(q -> q.getMethod().equals("PATCH")).toList();
-        assertEquals(List.of("namespaces/orders-pr-42", "secrets/orders-db", "configmaps/orders-config", "services/orders",
-                "deployments/orders"), patches.stream().map(q -> q.getPath().replaceAll(".*/(\\w+/[\\w-]+)\\?.*", "$1")).toList());
+        List<RecordedRequest> all = kube.requests().stream().filter(q -> q.getMethod().equals("PATCH")).toList();
+        // Issue 12 item 8: every object is checked by a server-side dry run (the new namespace created first for
+        // it) before any of them is applied, so a rejection leaves nothing half-applied.
+        assertEquals(List.of("namespaces/orders-pr-42", "dry:secrets/orders-db", "dry:configmaps/orders-config", "dry:services/orders",
+                "dry:deployments/orders", "secrets/orders-db", "configmaps/orders-config", "services/orders", "deployments/orders"),
+                all.stream().map(q -> (q.getPath().contains("dryRun=All") ? "dry:" : "")
+                        + q.getPath().replaceAll(".*/(\\w+/[\\w-]+)\\?.*", "$1")).toList());
+        List<RecordedRequest> patches = all.stream().filter(q -> !q.getPath().contains("dryRun=All")).toList();
         for (RecordedRequest p : patches) {
             assertEquals("application/apply-patch+yaml", p.getHeader("Content-Type"), p.getPath());
             assertTrue(p.getPath().contains("fieldManager=dbpromote") && p.getPath().contains("force=true"), p.getPath());
@@ -154,23 +159,52 @@ class K8sDeployTest {
         assertFalse(DeployFixture.workspaceText(dir).contains(DeployFixture.PASSWORD));
     }
 
-    @Test
-    void aStuckRolloutShowsThePodsAndIsUndoneToThePreviousRevision() throws Exception {
-        stubAllApplies("fieldManager=dbpromote");
-        Deployment d = seedDeployment(DeployFixture.IMAGE);
-        String uid = d.getMetadata().getUid();
-        for (int rev = 1; rev <= 2; rev++) {
-            kube.fabric8.apps().replicaSets().inNamespace(NS).resource(new ReplicaSetBuilder()
-                    .withNewMetadata().withName("orders-rev" + rev).withNamespace(NS)
-                    .addToLabels("app", "orders").addToLabels("pod-template-hash", "h" + rev)
-                    .addToAnnotations(RolloutUndo.REVISION, String.valueOf(rev))
-                    .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName("orders")
-                    .withUid(uid).withController(true).endOwnerReference().endMetadata()
-                    .withNewSpec().withReplicas(rev == 1 ? 2 : 1).withNewSelector().addToMatchLabels("app", "orders").endSelector()
-                    .withNewTemplate().withNewMetadata().addToLabels("app", "orders").addToLabels("pod-template-hash", "h" + rev).endMetadata()
-                    .withNewSpec().addNewContainer().withName("orders").withImage(rev == 1 ? OLD_IMAGE : DeployFixture.IMAGE)
-                    .endContainer().endSpec().endTemplate().endSpec().build()).create();
+    static final String ANCIENT_IMAGE = "registry.example.com/acme/orders@sha256:" + "11".repeat(32);
+
+    /** A ReplicaSet of the Deployment, as the Deployment controller leaves them (one per revision). */
+    private void seedReplicaSet(String uid, int rev, String image) {
+        kube.fabric8.apps().replicaSets().inNamespace(NS).resource(new ReplicaSetBuilder()
+                .withNewMetadata().withName("orders-h" + rev).withNamespace(NS)
+                .addToLabels("app", "orders").addToLabels("pod-template-hash", "h" + rev)
+                .addToAnnotations(RolloutUndo.REVISION, String.valueOf(rev))
+                .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName("orders")
+                .withUid(uid).withController(true).endOwnerReference().endMetadata()
+                .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "orders").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "orders").addToLabels("pod-template-hash", "h" + rev).endMetadata()
+                .withNewSpec().addNewContainer().withName("orders").withImage(image).endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+    }
+
+    /** The Deployment at revision {@code revision} running {@code image}, with its server-side apply model. */
+    private SsaWorkload seedWithHistory(String image, int revision, String... history) {
+        Deployment d = kube.fabric8.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder(seedDeployment(image))
+                .editMetadata().addToAnnotations(RolloutUndo.REVISION, String.valueOf(revision)).endMetadata().build()).update();
+        for (int i = 0; i < history.length; i++) {
+            seedReplicaSet(d.getMetadata().getUid(), i + 1, history[i]);
         }
+        return new SsaWorkload(d, image, "dbpromote (Apply)").on(kube, "/apis/apps/v1/namespaces/" + NS + "/deployments/orders");
+    }
+
+    /** The API server persisting what the model accepted, then the controller: {@code broken} never becomes available. */
+    private void playController(SsaWorkload model, String broken) {
+        if (!currentImage().equals(model.image)) {
+            kube.fabric8.apps().deployments().inNamespace(NS).withName("orders").edit(d -> new DeploymentBuilder(d).editSpec()
+                    .editTemplate().editSpec().editFirstContainer().withImage(model.image).endContainer().endSpec().endTemplate()
+                    .endSpec().build());
+        }
+        long gen = Math.max(generation(), model.generation); // observed: the latest generation, the model's or the store's
+        if (model.image.equals(broken)) {
+            writeStatus(new DeploymentStatusBuilder().withObservedGeneration(gen).withReplicas(3).withUpdatedReplicas(1)
+                    .withConditions(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
+                            .withReason("ProgressDeadlineExceeded").withMessage("ReplicaSet has timed out progressing.").build())
+                    .build());
+        } else {
+            writeStatus(new DeploymentStatusBuilder().withObservedGeneration(gen).withReplicas(2).withUpdatedReplicas(2)
+                    .withReadyReplicas(2).withAvailableReplicas(2).build());
+        }
+    }
+
+    private void crashingPod() {
         kube.fabric8.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("orders-h2-abc")
                 .withNamespace(NS).addToLabels("app", "orders").endMetadata()
                 .withNewSpec().addNewContainer().withName("orders").withImage(DeployFixture.IMAGE).endContainer().endSpec()
@@ -184,43 +218,118 @@ class K8sDeployTest {
                 .build()).create();
         kube.server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/orders-h2-abc/log?tailLines=20")
                 .andReturn(200, "starting\nFATAL: cannot connect to clone.db:3306\n").always();
+    }
+
+    private void stubAllButTheDeployment() {
+        kube.stubApply("/api/v1/namespaces/" + NS, "fieldManager=dbpromote", "Namespace");
+        kube.stubApply("/api/v1/namespaces/" + NS + "/secrets/orders-db", "fieldManager=dbpromote", "Secret");
+        kube.stubApply("/api/v1/namespaces/" + NS + "/configmaps/orders-config", "fieldManager=dbpromote", "ConfigMap");
+        kube.stubApply("/api/v1/namespaces/" + NS + "/services/orders", "fieldManager=dbpromote", "Service");
+    }
+
+    /**
+     * Issue 12 item 1 and 3. History: revision 1 ANCIENT, 2 IMAGE (rolled back as broken earlier), 3 OLD (current).
+     * This deploy applies IMAGE again and it fails again. kubectl's "previous revision" (and dbpromote before the
+     * fix) would pick revision 2 = IMAGE, the broken build; the undo must restore revision 3 = OLD, what ran
+     * before this run, and the record, the result and the log must say OLD runs now.
+     */
+    @Test
+    void aFailedRolloutOfANewTemplateIsUndoneToExactlyTheRevisionBeforeThisDeploy() throws Exception {
+        stubAllButTheDeployment();
+        kube.fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        SsaWorkload model = seedWithHistory(OLD_IMAGE, 3, ANCIENT_IMAGE, DeployFixture.IMAGE, OLD_IMAGE);
+        crashingPod();
 
         List<String> progress = new java.util.ArrayList<>();
-        DeployResult r = deploy(progress, millis -> {
-            long gen = generation();
-            if (currentImage().equals(OLD_IMAGE)) { // after the undo: the old version comes back
-                writeStatus(new DeploymentStatusBuilder().withObservedGeneration(gen).withReplicas(2).withUpdatedReplicas(2)
-                        .withReadyReplicas(2).withAvailableReplicas(2).build());
-            } else {
-                writeStatus(new DeploymentStatusBuilder().withObservedGeneration(gen).withReplicas(3).withUpdatedReplicas(1)
-                        .withConditions(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
-                                .withReason("ProgressDeadlineExceeded").withMessage("ReplicaSet \"orders-rev2\" has timed out progressing.").build())
-                        .build());
-            }
-        }, false);
+        DeployResult r = deploy(progress, millis -> playController(model, DeployFixture.IMAGE), false);
 
         assertFalse(r.success());
         assertEquals("rolled-back", r.outcome());
-        assertEquals(1L, r.rollouts().get(0).rolledBackTo());
-        assertTrue(r.rollouts().get(0).message().contains("exceeded its progress deadline"), r.rollouts().toString());
-        assertTrue(r.rollouts().get(0).message().contains("successfully rolled out"), r.rollouts().toString());
+        DeployResult.Rollout ro = r.rollouts().get(0);
+        assertEquals("rolled-back", ro.undo());
+        assertEquals(3L, ro.rolledBackTo(), "the revision current before this deploy, not 'the previous one' (2)");
+        assertEquals(OLD_IMAGE, model.image, "the API server got OLD back");
+        assertEquals(OLD_IMAGE, currentImage());
+        assertTrue(ro.message().contains("revision 3, h3") && ro.message().contains("successfully rolled out"), ro.message());
         String diag = String.join("\n", r.diagnostics());
-        assertTrue(diag.contains("orders-h2-abc") && diag.contains("CrashLoopBackOff") && diag.contains("restarts 4"), diag);
-        assertTrue(diag.contains("FATAL: cannot connect to clone.db:3306"), diag);
-        assertTrue(diag.contains("event Warning BackOff: Back-off restarting failed container orders (x7)"), diag);
-        assertEquals(OLD_IMAGE, currentImage(), "the pod template of revision 1 is back");
-        var labels = kube.fabric8.apps().deployments().inNamespace(NS).withName("orders").get().getSpec().getTemplate()
-                .getMetadata().getLabels();
-        assertNull(labels.get("pod-template-hash"));
-        RecordedRequest undo = kube.requests().stream().filter(q -> q.getMethod().equals("PATCH")
-                && "application/json-patch+json".equals(q.getHeader("Content-Type"))).findFirst().orElseThrow();
-        assertEquals("/apis/apps/v1/namespaces/" + NS + "/deployments/orders", undo.getPath());
+        assertTrue(diag.contains("CrashLoopBackOff") && diag.contains("FATAL: cannot connect to clone.db:3306")
+                && diag.contains("event Warning BackOff"), diag);
+        // item 3: the result, the record and the log say which image runs now
+        assertEquals(OLD_IMAGE, ro.runningImage());
+        assertEquals(OLD_IMAGE, r.runningImage());
+        assertEquals(DeployFixture.IMAGE, r.image());
+        var report = dev.dbpromote.core.Json.mapper().readTree(dir.resolve(".dbpromote/reports/deploy-dev-pr-42.json").toFile());
+        assertEquals(OLD_IMAGE, report.get("runningImage").asText());
+        var attributes = new EnvironmentStore(dir.resolve(".dbpromote")).find("dev-pr-42").orElseThrow().attributes();
+        assertEquals(OLD_IMAGE, attributes.get("image"));
+        assertEquals(DeployFixture.IMAGE, attributes.get("rolledBackFrom"));
+        String log = String.join("\n", progress);
+        assertTrue(log.contains("Deployment/orders now runs image " + OLD_IMAGE), log);
+        // item 2: the undo is a server-side apply as dbpromote (a real server: operation Apply, manager dbpromote)
+        SsaWorkload.Request undo = model.requests.get(model.requests.size() - 1);
+        assertTrue(undo.apply() && undo.query().equals("fieldManager=dbpromote&force=true"), undo.toString());
+        var undoBody = dev.dbpromote.core.Json.mapper().readTree(undo.body());
+        assertEquals(OLD_IMAGE, undoBody.at("/spec/template/spec/containers/0/image").asText(), undo.body());
+        assertEquals(2, undoBody.at("/spec/replicas").asInt(), "the rest of this run's object, so no field dbpromote owns is dropped");
+    }
+
+    /**
+     * Issue 12 item 1, the reproduction: B is deployed and current, one pod of B is failing, and the identical B
+     * deploy runs again. The apply changes no pod template, so a real Deployment controller makes no new revision;
+     * there is nothing of this run to undo, and the revision before it is an older build. Before the fix dbpromote
+     * "rolled back to revision 1" = OLD.
+     */
+    @Test
+    void reapplyingTheSameTemplateWhileItsRolloutFailsUndoesNothing() throws Exception {
+        stubAllButTheDeployment();
+        kube.fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        SsaWorkload model = seedWithHistory(DeployFixture.IMAGE, 2, OLD_IMAGE, DeployFixture.IMAGE);
+        crashingPod();
+
+        List<String> progress = new java.util.ArrayList<>();
+        DeployResult r = deploy(progress, millis -> playController(model, DeployFixture.IMAGE), false);
+
+        assertFalse(r.success());
+        assertEquals("failed", r.outcome());
+        assertEquals("not-undone-unchanged", r.rollouts().get(0).undo());
+        assertEquals(DeployFixture.IMAGE, model.image);
+        assertEquals(DeployFixture.IMAGE, currentImage());
+        assertEquals(DeployFixture.IMAGE, r.runningImage());
+        assertTrue(model.requests.stream().noneMatch(q -> q.query().contains("force=true")), model.requests.toString());
+        assertTrue(String.join("\n", r.warnings()).contains("did not change the pod template of Deployment/orders (revision 2, h2"),
+                r.warnings().toString());
+        assertTrue(String.join("\n", r.diagnostics()).contains("CrashLoopBackOff"), r.diagnostics().toString());
         assertNull(new EnvironmentStore(dir.resolve(".dbpromote")).find("dev-pr-42").orElseThrow().attributes().get("image"),
                 "a failed deploy records nothing");
     }
 
+    /**
+     * Issue 12 item 2: deploy, failing rollout, undo, deploy again without --force-conflicts. On a real server an
+     * undo by PATCH without fieldManager is recorded as manager "Kubernetes Java Client" (operation Update), and the
+     * next apply of another image is a 409 conflict with it; {@link SsaWorkload} models exactly that ownership rule.
+     */
     @Test
-    void aStatefulSetThatDoesNotBecomeReadyIsUndoneToItsPreviousControllerRevision() throws Exception {
+    void aDeployAfterAnUndoNeedsNoForceConflicts() throws Exception {
+        stubAllButTheDeployment();
+        kube.fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        SsaWorkload model = seedWithHistory(OLD_IMAGE, 2, ANCIENT_IMAGE, OLD_IMAGE);
+
+        DeployResult first = deploy(new java.util.ArrayList<>(), millis -> playController(model, DeployFixture.IMAGE), false);
+        assertEquals("rolled-back", first.outcome());
+        assertEquals("dbpromote (Apply)", model.owner);
+
+        DeployResult second = deploy(new java.util.ArrayList<>(), millis -> playController(model, "none-broken"), false);
+        assertTrue(second.success(), second.toString());
+        assertEquals(DeployFixture.IMAGE, model.image);
+        assertTrue(model.requests.stream().filter(q -> q.query().contains("force=true")).count() == 1, "only the undo forces");
+    }
+
+    /**
+     * The same for a StatefulSet: restored to its template before the deploy by server-side apply (a real server
+     * then makes a ControllerRevision for it, as kubectl's undo would).
+     */
+    @Test
+    void aStatefulSetThatDoesNotBecomeReadyIsUndoneToItsTemplateBeforeTheDeploy() throws Exception {
         Files.writeString(dir.resolve("deploy/k8s/cache.yaml"), """
                 apiVersion: apps/v1
                 kind: StatefulSet
@@ -235,7 +344,7 @@ class K8sDeployTest {
                       containers: [{name: cache, image: "${IMAGE}"}]
                 """);
         stubAllApplies("fieldManager=dbpromote");
-        kube.stubApply("/apis/apps/v1/namespaces/" + NS + "/statefulsets/cache", "fieldManager=dbpromote", "StatefulSet");
+        kube.fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         seedDeployment(DeployFixture.IMAGE);
         writeStatus(new DeploymentStatusBuilder().withObservedGeneration(generation()).withReplicas(2).withUpdatedReplicas(2)
                 .withAvailableReplicas(2).build());
@@ -243,31 +352,28 @@ class K8sDeployTest {
                 .withNewMetadata().withName("cache").withNamespace(NS).endMetadata()
                 .withNewSpec().withReplicas(3).withServiceName("cache").withNewSelector().addToMatchLabels("app", "cache").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "cache").endMetadata()
-                .withNewSpec().addNewContainer().withName("cache").withImage(DeployFixture.IMAGE).endContainer().endSpec()
+                .withNewSpec().addNewContainer().withName("cache").withImage(OLD_IMAGE).endContainer().endSpec()
                 .endTemplate().endSpec().build()).create();
-        for (long rev = 1; rev <= 2; rev++) {
-            String image = rev == 1 ? OLD_IMAGE : DeployFixture.IMAGE;
-            kube.fabric8.apps().controllerRevisions().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder()
-                    .withNewMetadata().withName("cache-r" + rev).withNamespace(NS).addToLabels("app", "cache")
-                    .addNewOwnerReference().withApiVersion("apps/v1").withKind("StatefulSet").withName("cache")
-                    .withUid(sts.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
-                    .withRevision(rev)
-                    .withData(Map.of("spec", Map.of("template", Map.of("$patch", "replace", "metadata", Map.of("labels", Map.of("app", "cache")),
-                            "spec", Map.of("containers", List.of(Map.of("name", "cache", "image", image)))))))
-                    .build()).create();
-        }
-        kube.server.expect().patch().withPath("/apis/apps/v1/namespaces/" + NS + "/statefulsets/cache")
-                .andReturn(200, "{\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"metadata\":{\"name\":\"cache\"}}").always();
+        sts.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder().withObservedGeneration(sts.getMetadata().getGeneration())
+                .withReplicas(3).withReadyReplicas(3).withCurrentRevision("cache-r1").withUpdateRevision("cache-r1").build());
+        sts = kube.fabric8.apps().statefulSets().inNamespace(NS).resource(sts).updateStatus();
+        kube.fabric8.apps().controllerRevisions().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder()
+                .withNewMetadata().withName("cache-r1").withNamespace(NS).addToLabels("app", "cache").endMetadata().withRevision(1L)
+                .build()).create();
+        SsaWorkload model = new SsaWorkload(sts, OLD_IMAGE, "dbpromote (Apply)").on(kube, "/apis/apps/v1/namespaces/" + NS + "/statefulsets/cache");
 
-        List<RecordedRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         DeployResult r = deploy(new java.util.ArrayList<>(), millis -> {
             Thread.sleep(Math.min(millis, 100));
-            seen.addAll(kube.requests());
             var current = kube.fabric8.apps().statefulSets().inNamespace(NS).withName("cache").get();
-            boolean undone = seen.stream().anyMatch(q -> "application/strategic-merge-patch+json".equals(q.getHeader("Content-Type")));
+            if (!model.image.equals(current.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())) {
+                current = kube.fabric8.apps().statefulSets().inNamespace(NS).withName("cache").edit(s -> new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder(s)
+                        .editSpec().editTemplate().editSpec().editFirstContainer().withImage(model.image).endContainer().endSpec()
+                        .endTemplate().endSpec().build());
+            }
+            boolean broken = model.image.equals(DeployFixture.IMAGE);
             current.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
-                    .withObservedGeneration(current.getMetadata().getGeneration()).withReplicas(3)
-                    .withReadyReplicas(undone ? 3 : 1).withCurrentReplicas(3).withCurrentRevision("cache-r1")
+                    .withObservedGeneration(Math.max(current.getMetadata().getGeneration(), model.generation)).withReplicas(3)
+                    .withReadyReplicas(broken ? 1 : 3).withCurrentReplicas(3).withCurrentRevision("cache-r1")
                     .withUpdateRevision("cache-r1").build());
             kube.fabric8.apps().statefulSets().inNamespace(NS).resource(current).updateStatus();
         }, false, Duration.ofSeconds(2));
@@ -276,13 +382,12 @@ class K8sDeployTest {
         assertEquals("rolled-back", r.outcome());
         DeployResult.Rollout cache = r.rollouts().stream().filter(x -> x.workload().equals("StatefulSet/cache")).findFirst().orElseThrow();
         assertEquals(1L, cache.rolledBackTo());
+        assertEquals(OLD_IMAGE, cache.runningImage());
         assertTrue(cache.message().contains("did not finish rolling out within 2s") && cache.message().contains("Waiting for 2 pods to be ready"),
                 cache.message());
-        seen.addAll(kube.requests());
-        RecordedRequest smp = seen.stream().filter(q -> "application/strategic-merge-patch+json".equals(q.getHeader("Content-Type")))
-                .findFirst().orElseThrow();
-        String body = smp.getUtf8Body(); // reading consumes the buffer
-        assertTrue(body.contains(OLD_IMAGE) && body.contains("$patch"), body);
+        SsaWorkload.Request undo = model.requests.get(model.requests.size() - 1);
+        assertTrue(undo.apply() && undo.query().contains("force=true") && undo.body().contains(OLD_IMAGE), undo.toString());
+        assertEquals(OLD_IMAGE, model.image);
     }
 
     @Test
@@ -295,7 +400,7 @@ class K8sDeployTest {
                         .withReason("ProgressDeadlineExceeded").build()).build()), false);
         assertFalse(r.success());
         assertEquals("failed-first-deploy", r.outcome());
-        assertTrue(String.join("\n", r.warnings()).contains("no previous revision (first deploy): left in place"), r.warnings().toString());
+        assertTrue(String.join("\n", r.warnings()).contains("did not exist before this deploy (first deploy): nothing to roll back to, left in place"), r.warnings().toString());
         assertEquals(DeployFixture.IMAGE, currentImage());
     }
 
@@ -346,7 +451,7 @@ class K8sDeployTest {
                 .withType("Progressing").withStatus("False").withReason("ProgressDeadlineExceeded").build()).build());
         CliRun.Result failed = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE);
         assertEquals(1, failed.exitCode(), failed.toString());
-        assertTrue(failed.out().contains("failed-first-deploy (FAILED)"), failed.out());
+        assertTrue(failed.out().contains("failed-first-deploy (FAILED)"), failed.out()); // a new PR namespace: a first deploy
         assertTrue(failed.err().contains("exceeded its progress deadline"), failed.err());
 
         new EnvironmentStore(dir.resolve(".dbpromote")).save(new EnvironmentStore(dir.resolve(".dbpromote")).find("dev-pr-42")
@@ -379,17 +484,50 @@ class K8sDeployTest {
         assertFalse(unauthorized.err().contains("tok-SECRET-123"));
     }
 
+    /**
+     * Issue 12 item 8: a real server rejects an invalid object in the server-side dry run exactly as in the real
+     * apply (same admission and validation, nothing persisted). dbpromote checks everything that way first, so a
+     * rejection changes nothing: the namespace it created for the check is deleted again, and exit 2 is true.
+     */
     @Test
-    void aRejectedDbSecretNeverEchoesThePassword() throws Exception {
+    void aRejectedObjectIsFoundByTheDryRunBeforeAnythingIsAppliedAndNeverEchoesThePassword() throws Exception {
         kube.stubApply("/api/v1/namespaces/" + NS, "fieldManager=dbpromote", "Namespace");
-        kube.server.expect().patch().withPath("/api/v1/namespaces/" + NS + "/secrets/orders-db?fieldManager=dbpromote")
+        kube.server.expect().patch().withPath("/api/v1/namespaces/" + NS + "/secrets/orders-db?dryRun=All&fieldManager=dbpromote")
                 .andReturn(422, "{\"kind\":\"Status\",\"code\":422,\"message\":\"Secret \\\"orders-db\\\" is invalid: stringData[password]: Invalid value: \\\""
                         + DeployFixture.PASSWORD + "\\\"\"}").always();
         CliRun.Result r = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE);
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("Invalid value") && r.err().contains("******"), r.err());
+        assertTrue(r.err().contains("server-side dry run before anything else was applied") && r.err().contains("deleted again"), r.err());
         assertFalse(r.err().contains(DeployFixture.PASSWORD) || r.out().contains(DeployFixture.PASSWORD), r.err());
         assertFalse(DeployFixture.workspaceText(dir).contains(DeployFixture.PASSWORD));
+        List<RecordedRequest> requests = kube.requests();
+        assertTrue(requests.stream().noneMatch(q -> q.getMethod().equals("PATCH") && !q.getPath().contains("dryRun")
+                && !q.getPath().startsWith("/api/v1/namespaces/" + NS + "?")), "only the namespace was really applied");
+        assertTrue(requests.stream().anyMatch(q -> q.getMethod().equals("DELETE") && q.getPath().equals("/api/v1/namespaces/" + NS)),
+                "and deleted again");
+    }
+
+    /**
+     * Issue 12 item 8, where a dry run cannot see it: a real server can still refuse an object in the real apply
+     * after its dry run passed (another writer in between, an admission webhook with side effects declared). Then
+     * objects before it are applied: exit 1 with the list, never exit 2 "nothing changed".
+     */
+    @Test
+    void anObjectRejectedAfterOthersWereAppliedIsExitOneWithWhatWasApplied() throws Exception {
+        kube.fabric8.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        kube.server.expect().patch().withPath("/api/v1/namespaces/" + NS + "/services/orders?fieldManager=dbpromote")
+                .andReturn(422, "{\"kind\":\"Status\",\"code\":422,\"message\":\"Service \\\"orders\\\" is invalid: spec.clusterIP: field is immutable\"}")
+                .always();
+        stubAllApplies("fieldManager=dbpromote"); // the service's dry run passes; its real apply gets the 422 above
+        CliRun.Result r = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE, "--output", "json");
+        assertEquals(1, r.exitCode(), r.toString());
+        var json = dev.dbpromote.core.Json.mapper().readTree(r.out());
+        assertEquals("apply-failed", json.get("outcome").asText());
+        String diag = json.get("diagnostics").toString();
+        assertTrue(diag.contains("field is immutable") && diag.contains("Already applied in this run (left in place): Namespace/orders-pr-42 (foreign,"
+                + " not re-applied), Secret/orders-db, ConfigMap/orders-config"), diag);
+        assertFalse(diag.contains("Deployment/orders"), diag);
     }
 
     @Test
@@ -423,7 +561,7 @@ class K8sDeployTest {
     void aFieldOwnershipConflictSuggestsForceConflicts() throws Exception {
         kube.stubApply("/api/v1/namespaces/" + NS, "fieldManager=dbpromote", "Namespace");
         kube.stubApply("/api/v1/namespaces/" + NS + "/secrets/orders-db", "fieldManager=dbpromote", "Secret");
-        kube.server.expect().patch().withPath("/api/v1/namespaces/" + NS + "/configmaps/orders-config?fieldManager=dbpromote")
+        kube.server.expect().patch().withPath("/api/v1/namespaces/" + NS + "/configmaps/orders-config?dryRun=All&fieldManager=dbpromote")
                 .andReturn(409, "{\"kind\":\"Status\",\"code\":409,\"reason\":\"Conflict\",\"message\":\"Apply failed with 1 conflict:"
                         + " conflict with \\\"kubectl-edit\\\": .data.env\"}").always();
         CliRun.Result r = CliRun.in(dir).run("deploy", "--env", "dev", "--pr", "42", "--image", DeployFixture.IMAGE);

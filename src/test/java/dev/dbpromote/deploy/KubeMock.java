@@ -60,10 +60,17 @@ final class KubeMock implements AutoCloseable {
         return file;
     }
 
-    /** Answers server-side apply of one object with the object (what a real server returns). */
+    /**
+     * Answers server-side apply of one object with the object (what a real server returns), and the same
+     * request with {@code dryRun=All}, which dbpromote sends for every object before it applies anything.
+     */
     void stubApply(String path, String query, String kind) {
         server.expect().patch().withPath(path + "?" + query)
                 .andReturn(200, "{\"apiVersion\":\"v1\",\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"x\"}}").always();
+        if (!query.startsWith("dryRun=All")) {
+            server.expect().patch().withPath(path + "?dryRun=All&" + query)
+                    .andReturn(200, "{\"apiVersion\":\"v1\",\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"x\"}}").always();
+        }
     }
 
     /** Every request received so far, in order. */

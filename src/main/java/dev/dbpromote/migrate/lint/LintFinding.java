@@ -13,9 +13,14 @@ public record LintFinding(String rule, Severity severity, String file, int line,
         return severity == Severity.ERROR && allowedReason == null;
     }
 
-    /** {@code V3__x.sql:12: error drop-column: …} */
+    /** {@code V3__x.sql:12: error drop-column: …}; an allowed finding reads {@code allowed drop-column: … (allowed: reason)}. */
     public String format() {
-        return file + ":" + line + ": " + severity.name().toLowerCase() + " " + rule + ": " + message
+        return file + ":" + line + ": " + label() + " " + rule + ": " + message
                 + (allowedReason != null ? " (allowed: " + allowedReason + ")" : "");
+    }
+
+    /** {@code error}, {@code warning}, {@code info}, or {@code allowed} when the file allows the rule with a reason. */
+    public String label() {
+        return allowedReason != null ? "allowed" : severity.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

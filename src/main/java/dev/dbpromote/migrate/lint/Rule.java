@@ -27,12 +27,19 @@ public enum Rule {
     BLUE_GREEN_INCOMPATIBLE("bluegreen-incompatible", Severity.WARNING,
             "breaks RDS Blue/Green replication from blue to green (row-based binlog replication needs compatible column"
                     + " order and types; AWS: make only replication-compatible changes); apply it right before switchover"),
+    NARROWING_TYPE("narrowing-type", Severity.ERROR,
+            "narrows a column's type (shorter string, smaller integer, fewer DECIMAL digits, text to number): values that do"
+                    + " not fit make the ALTER fail in strict mode or are cut or rounded otherwise, and the running version may"
+                    + " still write them"),
+    RENAME_INDEX("rename-index", Severity.WARNING,
+            "renames an index: queries and hints naming it (FORCE INDEX, USE INDEX) and tools that check it by name break"),
     NO_PRIMARY_KEY("no-primary-key", Severity.WARNING,
             "creates a table without a primary key: row-based replication (read replicas, Blue/Green) scans the whole table"
                     + " for each changed row"),
     ALLOW_WITHOUT_REASON("allow-without-reason", Severity.ERROR, "allows a lint rule without saying why"),
     UNKNOWN_RULE("unknown-allow-rule", Severity.ERROR, "allows a rule that does not exist"),
-    UNPARSED("unparsed-statement", Severity.WARNING, "could not be parsed; only keyword checks were applied");
+    UNPARSED("unparsed-statement", Severity.WARNING,
+            "could not be read; only keyword checks were applied, and what it changes is not known to later statements");
 
     private final String id;
     private final Severity severity;
