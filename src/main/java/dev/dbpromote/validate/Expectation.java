@@ -62,8 +62,10 @@ public record Expectation(String id, String table, ExpectationType type, Map<Str
     /** Every column this expectation reads, for validation and for the benchmark's floor scan. */
     public List<String> columns() {
         return switch (type) {
-            case EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE -> strings("column_list");
-            case EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B -> List.of(string("column_A"), string("column_B"));
+            case EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE, EXPECT_MULTICOLUMN_SUM_TO_EQUAL, EXPECT_SELECT_COLUMN_VALUES_TO_BE_UNIQUE_WITHIN_RECORD ->
+                    strings("column_list");
+            case EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B, EXPECT_COLUMN_PAIR_VALUES_TO_BE_EQUAL, EXPECT_COLUMN_PAIR_VALUES_TO_BE_IN_SET ->
+                    List.of(string("column_A"), string("column_B"));
             case EXPECT_TABLE_COLUMNS_TO_MATCH_SET, EXPECT_TABLE_COLUMNS_TO_MATCH_ORDERED_LIST -> List.of();
             default -> column() == null ? List.of() : List.of(column());
         };

@@ -212,6 +212,16 @@ final class ExpectationRunner {
                 }
                 return Checks.Outcome.of(true, idx, "column " + e.column() + " exists at index " + idx);
             }
+            case EXPECT_TABLE_COLUMN_COUNT_TO_EQUAL: {
+                int n = actual.size();
+                boolean ok = new java.math.BigDecimal(String.valueOf(e.arg("value"))).compareTo(java.math.BigDecimal.valueOf(n)) == 0;
+                return Checks.Outcome.of(ok, n, n + " columns" + (ok ? ", as expected" : ", expected " + e.arg("value")));
+            }
+            case EXPECT_TABLE_COLUMN_COUNT_TO_BE_BETWEEN: {
+                int n = actual.size();
+                boolean ok = Checks.inRange(java.math.BigDecimal.valueOf(n), e);
+                return Checks.Outcome.of(ok, n, n + " columns" + (ok ? " is " : ", expected ") + Checks.range(e));
+            }
             case EXPECT_COLUMN_VALUES_TO_BE_OF_TYPE:
             case EXPECT_COLUMN_VALUES_TO_BE_IN_TYPE_LIST: {
                 Schema.Column col = t.column(e.column()).orElseThrow();

@@ -22,6 +22,8 @@ public enum ExpectationType {
     EXPECT_COLUMN_TO_EXIST(Kind.METADATA, args("column"), args("column_index")),
     EXPECT_COLUMN_VALUES_TO_BE_OF_TYPE(Kind.METADATA, args("column", "type_"), args()),
     EXPECT_COLUMN_VALUES_TO_BE_IN_TYPE_LIST(Kind.METADATA, args("column", "type_list"), args()),
+    EXPECT_TABLE_COLUMN_COUNT_TO_EQUAL(Kind.METADATA, args("value"), args()),
+    EXPECT_TABLE_COLUMN_COUNT_TO_BE_BETWEEN(Kind.METADATA, args(), args("min_value", "max_value")),
 
     EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN(Kind.AGGREGATE, args(), args("min_value", "max_value", "row_condition", "condition_parser")),
     EXPECT_TABLE_ROW_COUNT_TO_EQUAL(Kind.AGGREGATE, args("value"), args("row_condition", "condition_parser")),
@@ -30,7 +32,7 @@ public enum ExpectationType {
     EXPECT_COLUMN_VALUES_TO_NOT_BE_NULL(Kind.AGGREGATE, args("column"), map()),
     EXPECT_COLUMN_VALUES_TO_BE_NULL(Kind.AGGREGATE, args("column"), map()),
     EXPECT_COLUMN_VALUES_TO_BE_UNIQUE(Kind.AGGREGATE, args("column"), map()),
-    EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE(Kind.AGGREGATE, args("column_list"), map()),
+    EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE(Kind.AGGREGATE, args("column_list"), map("ignore_row_if")),
     EXPECT_COLUMN_VALUES_TO_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), map()),
     EXPECT_COLUMN_VALUES_TO_NOT_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), map()),
     EXPECT_COLUMN_DISTINCT_VALUES_TO_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), args("row_condition", "condition_parser")),
@@ -43,8 +45,36 @@ public enum ExpectationType {
     EXPECT_COLUMN_VALUES_TO_MATCH_REGEX(Kind.AGGREGATE, args("column", "regex"), map()),
     EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX(Kind.AGGREGATE, args("column", "regex"), map()),
     EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), map("min_value", "max_value")),
-    EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B(Kind.AGGREGATE, args("column_A", "column_B"), map("or_equal")),
+    EXPECT_COLUMN_PAIR_VALUES_A_TO_BE_GREATER_THAN_B(Kind.AGGREGATE, args("column_A", "column_B"), map("or_equal", "ignore_row_if")),
     EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    EXPECT_COLUMN_VALUES_TO_MATCH_REGEX_LIST(Kind.AGGREGATE, args("column", "regex_list"), map("match_on")),
+    EXPECT_COLUMN_VALUES_TO_NOT_MATCH_REGEX_LIST(Kind.AGGREGATE, args("column", "regex_list"), map()),
+    EXPECT_COLUMN_VALUES_TO_MATCH_LIKE_PATTERN(Kind.AGGREGATE, args("column", "like_pattern"), map()),
+    EXPECT_COLUMN_VALUES_TO_NOT_MATCH_LIKE_PATTERN(Kind.AGGREGATE, args("column", "like_pattern"), map()),
+    EXPECT_COLUMN_VALUES_TO_MATCH_LIKE_PATTERN_LIST(Kind.AGGREGATE, args("column", "like_pattern_list"), map("match_on")),
+    EXPECT_COLUMN_VALUES_TO_NOT_MATCH_LIKE_PATTERN_LIST(Kind.AGGREGATE, args("column", "like_pattern_list"), map()),
+    /** Python strftime directives translated to MySQL's STR_TO_DATE. */
+    EXPECT_COLUMN_VALUES_TO_MATCH_STRFTIME_FORMAT(Kind.AGGREGATE, args("column", "strftime_format"), map()),
+    EXPECT_COLUMN_VALUES_TO_BE_JSON_PARSEABLE(Kind.AGGREGATE, args("column"), map()),
+    EXPECT_COLUMN_PAIR_VALUES_TO_BE_EQUAL(Kind.AGGREGATE, args("column_A", "column_B"), map("ignore_row_if")),
+    EXPECT_COLUMN_PAIR_VALUES_TO_BE_IN_SET(Kind.AGGREGATE, args("column_A", "column_B", "value_pairs_set"), map("ignore_row_if")),
+    EXPECT_MULTICOLUMN_SUM_TO_EQUAL(Kind.AGGREGATE, args("column_list", "sum_total"), map("ignore_row_if")),
+    EXPECT_SELECT_COLUMN_VALUES_TO_BE_UNIQUE_WITHIN_RECORD(Kind.AGGREGATE, args("column_list"), map("ignore_row_if")),
+    /** In primary-key order, from the table's ordered pass (LAG over the key). */
+    EXPECT_COLUMN_VALUES_TO_BE_INCREASING(Kind.AGGREGATE, args("column"), map("strictly")),
+    EXPECT_COLUMN_VALUES_TO_BE_DECREASING(Kind.AGGREGATE, args("column"), map("strictly")),
+    EXPECT_TABLE_ROW_COUNT_TO_EQUAL_OTHER_TABLE(Kind.AGGREGATE, args("other_table_name"), args()),
+    EXPECT_COLUMN_PROPORTION_OF_UNIQUE_VALUES_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    EXPECT_COLUMN_STDEV_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    /** From the table's ordered pass (one extra query per table and row condition, shared with quantiles). */
+    EXPECT_COLUMN_MEDIAN_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    /** GX's MySQL quantiles (the value at percent_rank &lt;= q), exact: {@code allow_relative_error} is accepted and not needed. */
+    EXPECT_COLUMN_QUANTILE_VALUES_TO_BE_BETWEEN(Kind.AGGREGATE, args("column", "quantile_ranges"),
+            args("allow_relative_error", "row_condition", "condition_parser")),
+    EXPECT_COLUMN_DISTINCT_VALUES_TO_CONTAIN_SET(Kind.AGGREGATE, args("column", "value_set"), args("row_condition", "condition_parser")),
+    /** A GROUP BY of its own (one query per expectation). */
+    EXPECT_COLUMN_MOST_COMMON_VALUE_TO_BE_IN_SET(Kind.AGGREGATE, args("column", "value_set"), args("ties_okay", "row_condition", "condition_parser")),
+    EXPECT_COLUMN_VALUE_LENGTHS_TO_EQUAL(Kind.AGGREGATE, args("column", "value"), map()),
     /** Freshness: the newest value of a date/time column is at most {@code max_age} old (server clock). */
     EXPECT_COLUMN_MAX_TO_BE_RECENT(Kind.AGGREGATE, args("column", "max_age"), args("row_condition", "condition_parser")),
 
@@ -139,6 +169,12 @@ public enum ExpectationType {
             t = BY_NAME.get(name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase());
         }
         return Optional.ofNullable(t);
+    }
+
+    /** A GX 1.x class name ({@code ExpectColumnMedianToBeBetween}) as its GX 0.x name; other names unchanged. */
+    static String gxStyle(String name) {
+        return !name.isEmpty() && Character.isUpperCase(name.charAt(0))
+                ? name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT) : name;
     }
 
     public static List<String> names() {

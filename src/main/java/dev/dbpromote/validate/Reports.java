@@ -80,6 +80,9 @@ public final class Reports {
             putIfSet(res, "observed_value", e.observedValue());
             putIfSet(res, "element_count", e.elementCount());
             putIfSet(res, "missing_count", e.missingCount());
+            if (e.missingCount() != null && e.elementCount() != null && e.elementCount() > 0) {
+                res.put("missing_percent", 100.0 * e.missingCount() / e.elementCount());
+            }
             putIfSet(res, "unexpected_count", e.unexpectedCount());
             putIfSet(res, "unexpected_percent", e.unexpectedPercent());
             if (!e.samples().isEmpty()) {

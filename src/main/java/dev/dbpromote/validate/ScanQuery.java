@@ -35,6 +35,7 @@ final class ScanQuery {
     private Object[] values;
     private Connection connection;
     private boolean deferredRun;
+    private int extraQueries;
 
     ScanQuery(String qualifiedTable, String condition, Schema.Server server) {
         this.qualifiedTable = qualifiedTable;
@@ -87,7 +88,7 @@ final class ScanQuery {
             return existing;
         }
         expressions.add(expression);
-        binds.add(List.copyOf(values));
+        binds.add(java.util.Collections.unmodifiableList(new ArrayList<>(values))); // a set may hold NULL
         kinds.add(kind);
         index.put(key, expressions.size() - 1);
         return expressions.size() - 1;
@@ -116,7 +117,120 @@ final class ScanQuery {
 
     /** Queries run: the scan, and the deferred query if an expectation needed it. */
     int queries() {
-        return (values == null ? 0 : 1) + (deferredRun ? 1 : 0);
+        return (values == null ? 0 : 1) + (deferredRun ? 1 : 0) + extraQueries + (ordered.values == null ? 0 : 1);
+    }
+
+    /** The ordered pass of this scan's table and row condition (see {@link Ordered}). */
+    Ordered ordered() {
+        return ordered;
+    }
+
+    /**
+     * The one query (per table and row condition) that serves every expectation needing the rows in order — median,
+     * quantiles, increasing/decreasing — with window functions (MySQL 8, MariaDB 10.2+): {@code SELECT <aggregates> FROM
+     * (SELECT <columns and window expressions> FROM table WHERE (condition)) AS dbp_ordered}. Its bind values may depend
+     * on the scan's results (which row is the median needs the non-null count), so it runs after the scan, when first read.
+     */
+    final class Ordered {
+        private final List<String> inner = new ArrayList<>();
+        private final Map<String, String> aliases = new HashMap<>();
+        private final List<String> outer = new ArrayList<>();
+        private final List<java.util.function.Supplier<List<Object>>> outerBinds = new ArrayList<>();
+        private Object[] values;
+
+        /** A column or window expression of the inner select; returns the alias the aggregates name it by. */
+        String alias(String expression) {
+            return aliases.computeIfAbsent(expression, e -> {
+                inner.add(e);
+                return "o" + (inner.size() - 1);
+            });
+        }
+
+        /** An aggregate over the inner select; {@code binds} is asked for its values when the query runs. */
+        int add(String aggregate, java.util.function.Supplier<List<Object>> binds) {
+            outer.add(aggregate);
+            outerBinds.add(binds);
+            return outer.size() - 1;
+        }
+
+        String sql() {
+            StringBuilder sb = new StringBuilder("SELECT ");
+            for (int i = 0; i < outer.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(outer.get(i)).append(" AS v").append(i);
+            }
+            sb.append(" FROM (SELECT ");
+            for (int i = 0; i < inner.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(inner.get(i)).append(" AS o").append(i);
+            }
+            sb.append(" FROM ").append(qualifiedTable);
+            if (condition != null) {
+                sb.append(" WHERE (").append(condition).append(')');
+            }
+            return sb.append(") AS dbp_ordered").toString();
+        }
+
+        Object value(int handle) {
+            if (values == null) {
+                List<Object> params = new ArrayList<>();
+                outerBinds.forEach(b -> params.addAll(b.get()));
+                try (PreparedStatement ps = connection.prepareStatement(sql())) {
+                    for (int i = 0; i < params.size(); i++) {
+                        Checks.bind(ps, i + 1, params.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        Object[] v = new Object[outer.size()];
+                        for (int i = 0; i < v.length; i++) {
+                            v[i] = rs.getObject(i + 1);
+                        }
+                        values = v;
+                    }
+                } catch (SQLException ex) {
+                    throw DbPromoteException.external("The ordered pass (median, quantiles, increasing/decreasing) failed: "
+                            + ex.getMessage() + "\nQuery: " + sql(), ex);
+                }
+            }
+            return values[handle];
+        }
+    }
+
+    private final Ordered ordered = new Ordered();
+
+    String table() {
+        return qualifiedTable;
+    }
+
+    /**
+     * A query of an expectation's own, run only when its result needs it (a failure's details, {@code mostly}):
+     * every row of the result, first column first. Counted in {@link #queries()}.
+     */
+    List<List<Object>> rows(String sql, List<Object> params) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                Checks.bind(ps, i + 1, params.get(i));
+            }
+            extraQueries++;
+            List<List<Object>> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= n; i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    out.add(row);
+                }
+            }
+            return out;
+        } catch (SQLException ex) {
+            throw DbPromoteException.external("Query failed: " + ex.getMessage() + "\nQuery: " + sql, ex);
+        }
+    }
+
+    /** {@link #rows} for a query of one number. */
+    long number(String sql, List<Object> params) {
+        Object v = rows(sql, params).get(0).get(0);
+        return v == null ? 0 : v instanceof Number n ? n.longValue() : new BigDecimal(v.toString()).longValue();
     }
 
     private String select(boolean later) {

@@ -123,6 +123,47 @@ final class SuiteChecker {
                             + " in dbpromote.yaml (and the source's credentials)");
                 }
             }
+            case EXPECT_COLUMN_VALUES_TO_BE_INCREASING, EXPECT_COLUMN_VALUES_TO_BE_DECREASING -> {
+                if (t.primaryKey().isEmpty()) {
+                    problem(e, "table '" + t.name() + "' has no primary key, and rows have no order without one; add a primary key"
+                            + " (dbpromote reads the rows in key order)");
+                }
+            }
+            case EXPECT_TABLE_ROW_COUNT_TO_EQUAL_OTHER_TABLE -> {
+                String other = e.string("other_table_name");
+                if (schema.table(other).isEmpty()) {
+                    problem(e, "other_table_name '" + other + "' does not exist" + SuiteLoader.suggestion(other, List.copyOf(schema.tables().keySet())));
+                }
+            }
+            case EXPECT_COLUMN_VALUES_TO_BE_BETWEEN -> {
+                // MySQL compares a text column with a number as numbers, and 'abc' is 0 there: GX refuses this mix too.
+                Schema.Column col = t.column(e.column()).orElseThrow();
+                if (isText(col) && (e.arg("min_value") instanceof Number || e.arg("max_value") instanceof Number)) {
+                    problem(e, "column '" + e.column() + "' is " + col.dataType() + " but the bounds are numbers; MySQL would compare"
+                            + " its values as numbers (a word counts as 0). Check a numeric column, or give the bounds as strings");
+                }
+            }
+            case EXPECT_COLUMN_VALUES_TO_MATCH_STRFTIME_FORMAT -> {
+                Schema.Column col = t.column(e.column()).orElseThrow();
+                if (!isText(col)) {
+                    problem(e, "column '" + e.column() + "' is " + col.dataType() + ", not text; a strftime format is checked on"
+                            + " strings (a date column is a date already)");
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("%(.)").matcher(e.string("strftime_format"));
+                while (m.find()) {
+                    if ("aAbBdfHIjmMpSyY%".indexOf(m.group(1).charAt(0)) < 0) {
+                        problem(e, "strftime_format directive %" + m.group(1) + " has no MySQL STR_TO_DATE equivalent; supported:"
+                                + " %a %A %b %B %d %f %H %I %j %m %M %p %S %y %Y %%");
+                    }
+                }
+            }
+            case EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN, EXPECT_COLUMN_VALUE_LENGTHS_TO_EQUAL -> {
+                Schema.Column col = t.column(e.column()).orElseThrow();
+                if (!isText(col)) {
+                    problem(e, "column '" + e.column() + "' is " + col.dataType() + ", not text; value lengths are for string columns"
+                            + " (GX raises here too)");
+                }
+            }
             case EXPECT_COLUMN_MIN_TO_BE_BETWEEN, EXPECT_COLUMN_MAX_TO_BE_BETWEEN -> {
                 // A numeric column's min/max is compared as a number: a date or word bound cannot be.
                 if (t.column(e.column()).map(Checks::isNumeric).orElse(false)) {
@@ -142,6 +183,10 @@ final class SuiteChecker {
                 problem(e, "row_condition '" + e.rowCondition() + "' does not run on table '" + t.name() + "': " + firstLine(ex.getMessage()));
             }
         }
+    }
+
+    static boolean isText(Schema.Column c) {
+        return c.dataType().matches("char|varchar|tinytext|text|mediumtext|longtext|enum|set") && !c.jsonCheck();
     }
 
     private void problem(Expectation e, String message) {

@@ -65,7 +65,32 @@ public final class SuiteLoader {
     private static final Set<ExpectationType> NUMERIC_BOUNDS = Set.of(ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_BE_BETWEEN,
             ExpectationType.EXPECT_TABLE_ROW_COUNT_TO_EQUAL, ExpectationType.EXPECT_COLUMN_UNIQUE_VALUE_COUNT_TO_BE_BETWEEN,
             ExpectationType.EXPECT_COLUMN_VALUE_LENGTHS_TO_BE_BETWEEN, ExpectationType.EXPECT_COLUMN_MEAN_TO_BE_BETWEEN,
-            ExpectationType.EXPECT_COLUMN_SUM_TO_BE_BETWEEN);
+            ExpectationType.EXPECT_COLUMN_SUM_TO_BE_BETWEEN, ExpectationType.EXPECT_COLUMN_MEDIAN_TO_BE_BETWEEN,
+            ExpectationType.EXPECT_COLUMN_STDEV_TO_BE_BETWEEN, ExpectationType.EXPECT_COLUMN_PROPORTION_OF_UNIQUE_VALUES_TO_BE_BETWEEN,
+            ExpectationType.EXPECT_TABLE_COLUMN_COUNT_TO_EQUAL, ExpectationType.EXPECT_TABLE_COLUMN_COUNT_TO_BE_BETWEEN,
+            ExpectationType.EXPECT_COLUMN_VALUE_LENGTHS_TO_EQUAL);
+
+    /** GX core expectations dbpromote refuses, and why: the reason is the message, not a look-alike name. */
+    static final Map<String, String> NOT_IN_SQL = Map.of(
+            "expect_column_value_z_scores_to_be_less_than", "not implemented yet (it can be computed in SQL, from the"
+                    + " column's mean and sample standard deviation and a second pass over the rows, but dbpromote does not do"
+                    + " it yet); use expect_column_values_to_be_between with the bounds mean ± k·stdev",
+            "expect_column_chisquare_test_p_value_to_be_greater_than", "its p-value needs the chi-square distribution's CDF,"
+                    + " which MySQL and MariaDB do not have, and dbpromote does not approximate statistical tests",
+            "expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than", "it fits a scipy distribution and"
+                    + " needs its CDF and the Kolmogorov-Smirnov p-value, neither of which SQL can compute",
+            "expect_column_bootstrapped_ks_test_p_value_to_be_greater_than", "it draws random bootstrap samples, so its result"
+                    + " is neither reproducible nor computable in SQL",
+            "expect_column_kl_divergence_to_be_less_than", "its partition_object comes from a GX profiling run and GX's"
+                    + " handling of tail weights is not reproduced; check the distribution with"
+                    + " expect_column_quantile_values_to_be_between instead",
+            "expect_column_pair_cramers_phi_value_to_be_less_than", "GX itself runs it only on pandas; check the pair with"
+                    + " expect_column_pair_values_to_be_in_set instead",
+            "expect_column_values_to_be_dateutil_parseable", "Python's dateutil accepts free-form text no SQL function"
+                    + " matches; use expect_column_values_to_match_strftime_format with the format you store",
+            "expect_column_values_to_match_json_schema", "JSON_SCHEMA_VALID exists only from MySQL 8.0.17 and MariaDB 11.1"
+                    + " and implements a different draft than GX's jsonschema; use expect_column_values_to_be_json_parseable"
+                    + " and custom SQL (unexpected_rows_expectation) for the fields that matter");
 
     private final Map<String, String> parameters;
     private final Clock clock;
@@ -330,6 +355,11 @@ public final class SuiteLoader {
                 kwargsAt = at + "." + typeName;
             }
             var type = ExpectationType.byName(typeName);
+            String notInSql = NOT_IN_SQL.get(type.isPresent() ? "" : ExpectationType.gxStyle(typeName));
+            if (notInSql != null) {
+                problem(kwargsAt, ExpectationType.gxStyle(typeName) + " is not supported: " + notInSql);
+                return;
+            }
             if (type.isEmpty()) {
                 problem(kwargsAt, "unknown expectation '" + typeName + "'" + suggestion(typeName, ExpectationType.names())
                         + " (README: 'dataValidate: is the data right' lists all)");
@@ -512,7 +542,26 @@ public final class SuiteLoader {
                     problem(at + "." + n, "'" + n + "' of " + t.gxName() + " must be a number, got '" + v + "'");
                 }
             }
-            if (t.optional().contains("min_value") && t.kind() == ExpectationType.Kind.AGGREGATE
+            if (a.get("min_value") instanceof Number || a.get("max_value") instanceof Number) {
+                BigDecimal min = a.get("min_value") instanceof Number n ? new BigDecimal(n.toString()) : null;
+                BigDecimal max = a.get("max_value") instanceof Number n ? new BigDecimal(n.toString()) : null;
+                if (min != null && max != null && min.compareTo(max) > 0) {
+                    problem(at, "min_value " + a.get("min_value") + " is greater than max_value " + a.get("max_value")
+                            + ", so no value could pass; swap them");
+                }
+            }
+            if (a.containsKey("quantile_ranges")) {
+                quantileRanges(a.get("quantile_ranges"), at + ".quantile_ranges");
+            }
+            if (a.get("ignore_row_if") != null) {
+                List<String> modes = t == ExpectationType.EXPECT_COMPOUND_COLUMNS_TO_BE_UNIQUE || t.required().contains("column_list")
+                        ? List.of("all_values_are_missing", "any_value_is_missing", "never")
+                        : List.of("both_values_are_missing", "either_value_is_missing", "neither");
+                if (!modes.contains(String.valueOf(a.get("ignore_row_if")))) {
+                    problem(at + ".ignore_row_if", "ignore_row_if '" + a.get("ignore_row_if") + "' is not one of " + modes);
+                }
+            }
+            if (t.optional().contains("min_value")
                     && a.get("min_value") == null && a.get("max_value") == null
                     && !unresolved.contains(at + ".min_value") && !unresolved.contains(at + ".max_value")) {
                 problem(at, t.gxName() + " needs 'min_value', 'max_value' or both");
@@ -559,6 +608,29 @@ public final class SuiteLoader {
                 }
             }
             return problems.size() == before;
+        }
+
+        /** GX's {quantiles: [q...], value_ranges: [[min, max]...]}: as many ranges as quantiles, each q from 0 to 1. */
+        private void quantileRanges(Object value, String at) {
+            if (!(value instanceof Map<?, ?> m) || !(m.get("quantiles") instanceof List<?> qs) || !(m.get("value_ranges") instanceof List<?> rs)) {
+                problem(at, "'quantile_ranges' must be {quantiles: [0.25, 0.5, ...], value_ranges: [[min, max], ...]}");
+                return;
+            }
+            if (qs.isEmpty() || qs.size() != rs.size()) {
+                problem(at, "'quantile_ranges' needs one value range per quantile; got " + qs.size() + " quantiles and " + rs.size() + " ranges");
+            }
+            for (Object q : qs) {
+                if (!(q instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1) {
+                    problem(at, "quantile " + q + " is not a number from 0 to 1");
+                }
+            }
+            for (Object r : rs) {
+                if (!(r instanceof List<?> l) || l.size() != 2 || l.stream().anyMatch(x -> x != null && !(x instanceof Number))) {
+                    problem(at, "value range " + r + " is not [min, max] (numbers; null for no bound)");
+                } else if (l.get(0) != null && l.get(1) != null && new BigDecimal(l.get(0).toString()).compareTo(new BigDecimal(l.get(1).toString())) > 0) {
+                    problem(at, "value range " + r + " has its minimum above its maximum; write it as [" + l.get(1) + ", " + l.get(0) + "]");
+                }
+            }
         }
 
         private String text(JsonNode root, String key) {
@@ -608,6 +680,26 @@ public final class SuiteLoader {
                 best = k;
             }
         }
-        return best != null && bestScore <= Math.max(2, name.length() / 3) ? "; did you mean '" + best + "'?" : "";
+        return best != null && bestScore <= Math.max(2, name.length() / 3) && typoOf(name, best) ? "; did you mean '" + best + "'?" : "";
+    }
+
+    /**
+     * A misspelling, not another word: compared word by word ({@code _}-separated), each differs by at most a quarter
+     * of its letters (at least one), or has the same letters swapped. {@code median} is not a typo of {@code mean}, nor {@code stdev} of {@code sum}.
+     */
+    static boolean typoOf(String name, String known) {
+        String[] a = name.toLowerCase(java.util.Locale.ROOT).split("_");
+        String[] b = known.toLowerCase(java.util.Locale.ROOT).split("_");
+        if (a.length != b.length) {
+            return Math.abs(a.length - b.length) == 1; // a word left out or added
+        }
+        var distance = org.apache.commons.text.similarity.LevenshteinDistance.getDefaultInstance();
+        for (int i = 0; i < a.length; i++) {
+            boolean swapped = a[i].length() == b[i].length() && java.util.Arrays.equals(a[i].chars().sorted().toArray(), b[i].chars().sorted().toArray());
+            if (!swapped && distance.apply(a[i], b[i]) > Math.max(1, Math.max(a[i].length(), b[i].length()) / 4)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

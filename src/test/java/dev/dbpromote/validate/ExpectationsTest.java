@@ -109,6 +109,55 @@ class ExpectationsTest {
     }
 
     @EachServer
+    void medianQuantilesAndColumnCountsAsGreatExpectationsComputesThem(TestDatabase db) throws Exception {
+        table(db);
+        ValidationResult r = run(db, """
+                tables:
+                  t:
+                    - expect_table_column_count_to_equal: {value: 9}
+                    - expect_table_column_count_to_be_between: {min_value: 10}
+                    - expect_column_median_to_be_between: {column: n, min_value: 7, max_value: 7}
+                    - expect_column_median_to_be_between: {column: price, min_value: 2.75, max_value: 2.75}
+                    - expect_column_quantile_values_to_be_between:
+                        column: price
+                        quantile_ranges: {quantiles: [0, 0.5, 1], value_ranges: [[1.5, 1.5], [2.5, 2.5], [null, 9]]}
+                    - expect_column_proportion_of_unique_values_to_be_between: {column: g, min_value: 0.5, max_value: 0.5}
+                    - expect_column_stdev_to_be_between: {column: n, min_value: 1.15, max_value: 1.16}
+                    - expect_column_values_to_be_in_set: {column: n, value_set: [5, 7]}
+                """, Strategy.SINGLE_SCAN);
+        assertEquals(List.of(true, false, true, true, false, true, true, true), r.results().stream().map(ExpectationResult::success).toList(),
+                r.results().toString());
+        // GX reports missing_count for passing column expectations too: from the scan's COUNT(n), no extra query.
+        assertEquals(1L, r.results().get(7).missingCount());
+        assertEquals(1L, r.results().get(6).missingCount());
+        assertEquals(9, r.results().get(0).observedValue());
+        // n is 5, 7, NULL, 7: the middle of three; price has four values: the mean of the middle two.
+        assertEquals(7, ((Number) r.results().get(2).observedValue()).intValue());
+        assertEquals(1L, r.results().get(2).missingCount());
+        assertEquals(0, new java.math.BigDecimal("2.75").compareTo(new java.math.BigDecimal(r.results().get(3).observedValue().toString())));
+        // GX on MySQL: the value at row floor(q (n - 1)) + 1 of the ordered values: 1.50, 2.50, 10.00.
+        Map<?, ?> quantiles = (Map<?, ?>) r.results().get(4).observedValue();
+        assertEquals(List.of("1.5", "2.5", "10"), ((List<?>) quantiles.get("values")).stream()
+                .map(v -> new java.math.BigDecimal(v.toString()).stripTrailingZeros().toPlainString()).toList());
+        assertTrue(r.results().get(4).message().contains("q1 = 10 not in [null, 9]"), r.results().get(4).message());
+        // One scan and one ordered pass serve the medians and the quantiles of the table; nothing failed has samples.
+        assertEquals(2, r.queries());
+    }
+
+    @EachServer
+    void distributionalExpectationsAreRefusedWithTheReasonNotASuggestion(TestDatabase db) throws Exception {
+        table(db);
+        DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, """
+                tables:
+                  t:
+                    - expect_column_kl_divergence_to_be_less_than: {column: n, partition_object: {}, threshold: 0.1}
+                    - expect_column_mode_to_be_between: {column: n, min_value: 1}
+                """, Strategy.SINGLE_SCAN));
+        assertTrue(e.getMessage().contains("expect_column_kl_divergence_to_be_less_than is not supported: "), e.getMessage());
+        assertFalse(e.getMessage().contains("did you mean"), "no look-alike for a statistic: " + e.getMessage());
+    }
+
+    @EachServer
     void aScanOfOnlyCountsReadsTheRows(TestDatabase db) throws Exception {
         table(db);
         // Every aggregate here is a COUNT and there is no row_condition: MySQL 8.0.15 would answer them all
@@ -206,8 +255,10 @@ class ExpectationsTest {
         assertEquals(25.0, notNull.unexpectedPercent(), 1e-9);
         assertEquals(List.of(java.util.Arrays.asList(3, null)), notNull.samples());
         assertEquals(List.of("id", "n"), notNull.sampleColumns());
+        ExpectationResult strict = by.get("t.31.expect_column_values_to_be_between");
+        assertTrue(strict.message().contains("values outside [1, 10), max exclusive"), "a strict bound says so: " + strict.message());
         ExpectationResult unique = by.get("t.19.expect_column_values_to_be_unique");
-        assertEquals(1L, unique.unexpectedCount(), "one row beyond the first 7");
+        assertEquals(2L, unique.unexpectedCount(), "both rows of 7, as GX counts duplicates");
         assertEquals(List.of("n", "occurrences"), unique.sampleColumns());
         assertEquals(List.of(List.of(7, 2L)), unique.samples());
         ExpectationResult regex = by.get("t.37.expect_column_values_to_match_regex");
