@@ -81,6 +81,9 @@ final class Problems {
         lines.add("deploy " + r.envKey() + ": " + r.outcome() + " in namespace " + r.namespace() + " (image " + r.image() + ")");
         r.rollouts().stream().filter(ro -> !"complete".equalsIgnoreCase(ro.state()))
                 .forEach(ro -> lines.add("  " + ro.workload() + ": " + ro.state() + " — " + ro.message()));
+        if (r.runningImage() != null && !r.runningImage().equals(r.image())) {
+            lines.add("  now running: " + r.runningImage());
+        }
         r.diagnostics().stream().limit(MAX_LISTED).forEach(d -> lines.add("  " + d));
         more(lines, r.diagnostics().size());
         return String.join("\n", lines);
