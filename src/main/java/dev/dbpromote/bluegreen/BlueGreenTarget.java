@@ -44,7 +44,7 @@ public record BlueGreenTarget(String env, ConnectionSpec blue, ConnectionSpec gr
         }
         if (db.green() == null) {
             throw DbPromoteException.invalid("Environment '" + env + "' is blue-green on " + (db.aurora() != null ? "Aurora" : "RDS")
-                    + "; this dbpromote drives RDS Blue/Green deployments not yet (README: 'Production strategies')."
+                    + "; this dbpromote does not drive RDS Blue/Green deployments yet (README: 'Production strategies: in place or blue/green')."
                     + " For a self-managed server set environments." + env + ".database.green: {host: ..., port: ...}.");
         }
         String host = db.host() != null ? db.host() : db.mysql().host();

@@ -311,7 +311,7 @@ public final class SelfManagedBlueGreen {
         if (phase.equals("switched-over")) {
             throw DbPromoteException.invalid("'" + t.env() + "' was switched over to green " + rec.get().attributes().get("bluegreen.green")
                     + "; green is production now and is never deleted. Blue " + rec.get().attributes().get("bluegreen.blue")
-                    + " is kept read-only as the rollback point (README: 'Production strategies').");
+                    + " is kept read-only as the rollback point (README: 'Production strategies: in place or blue/green').");
         }
         String recordedGreen = rec.get().attributes().get("bluegreen.green");
         if (!BlueGreenTarget.address(t.green()).equals(recordedGreen)) {

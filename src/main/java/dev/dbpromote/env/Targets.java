@@ -31,7 +31,7 @@ public final class Targets {
             if (env.database().green() == null) {
                 // Never fall through to the in-place database: blue-green promises blue is not migrated.
                 throw DbPromoteException.invalid("Environment '" + envName + "' is blue-green on RDS/Aurora, which this dbpromote does"
-                        + " not drive yet (README: 'Production strategies'). Use strategy: in-place with a snapshot, or a"
+                        + " not drive yet (README: 'Production strategies: in place or blue/green'). Use strategy: in-place with a snapshot, or a"
                         + " self-managed green (environments." + envName + ".database.green).");
             }
             return green(envName, env.database());
