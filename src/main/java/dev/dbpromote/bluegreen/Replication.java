@@ -1,5 +1,6 @@
 package dev.dbpromote.bluegreen;
 
+import dev.dbpromote.core.Secret;
 import dev.dbpromote.db.ConnectionSpec;
 import dev.dbpromote.db.Jdbc;
 import java.sql.Connection;
@@ -127,6 +128,43 @@ final class Replication {
 
     /** Points this (green) server at blue from {@code from} on, replicating {@code database} only, and starts it. */
     void startReplicaOf(ConnectionSpec blue, String database, BinlogPosition from) throws SQLException {
+        try {
+            pointAt(blue, database, from);
+        } catch (SQLException e) {
+            throw withoutPassword(e, blue.password());
+        }
+    }
+
+    /**
+     * The server may quote the CHANGE MASTER statement back ("String '…' is too long for MASTER_PASSWORD", a syntax
+     * error's "near '…'"), and so blue's password, cut at any length. Such an error is replaced, cause included, by
+     * one that says what happened without the server's text.
+     */
+    static SQLException withoutPassword(SQLException e, Secret password) {
+        String secret = password == null ? null : password.reveal();
+        if (secret == null || secret.isEmpty() || !quotesAnyOf(String.valueOf(e.getMessage()), secret)) {
+            return e;
+        }
+        String what = e.getErrorCode() == 1470
+                ? "blue's password is longer than this server accepts for MASTER_PASSWORD; give the user green replicates"
+                        + " as a shorter password"
+                : "the server's message quoted blue's password (" + Secret.MASK + "), so it is not shown";
+        return new SQLException("Pointing green at blue was refused (error " + e.getErrorCode() + "): " + what + ".",
+                e.getSQLState(), e.getErrorCode());
+    }
+
+    /** Whether {@code message} holds any run of 6 characters of the secret (all of it when shorter). */
+    private static boolean quotesAnyOf(String message, String secret) {
+        int n = Math.min(6, secret.length());
+        for (int i = 0; i + n <= secret.length(); i++) {
+            if (message.contains(secret.substring(i, i + n))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void pointAt(ConnectionSpec blue, String database, BinlogPosition from) throws SQLException {
         try (Statement s = c.createStatement()) {
             if (mariaDb) {
                 s.execute("STOP SLAVE");
