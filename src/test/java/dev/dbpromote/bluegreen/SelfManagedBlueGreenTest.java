@@ -227,6 +227,15 @@ class SelfManagedBlueGreenTest {
         assertEquals(0, cli().run("bluegreen", "create", "--env", "production").exitCode());
         String blueBefore = column(pair.blue.root(db), "CHECKSUM TABLE orders, customers").toString()
                 + column(pair.blue.root(db), "SELECT COUNT(*) FROM orders");
+        EnvironmentStore store = new EnvironmentStore(dir.resolve(".dbpromote"));
+        String phase = SelfManagedBlueGreen.phase(store, "production");
+        boolean greenReadOnly = readOnly(pair.green.root(null));
+        CliRun.Result plannedSwitch = cli().run("bluegreen", "switchover", "--env", "production", "--dry-run");
+        assertEquals(0, plannedSwitch.exitCode(), plannedSwitch.toString());
+        assertFalse(readOnly(pair.blue.root(null)), "a dry-run switchover leaves blue writable");
+        assertEquals(greenReadOnly, readOnly(pair.green.root(null)), "and green as it was");
+        assertFalse(column(pair.green.root(null), "SHOW SLAVE STATUS").isEmpty(), "and green still replicating");
+        assertEquals(phase, SelfManagedBlueGreen.phase(store, "production"), "and the record's phase unchanged");
         assertEquals(0, cli().run("bluegreen", "delete", "--env", "production", "--dry-run").exitCode());
         assertEquals(1, column(pair.green.root(null), "SHOW DATABASES LIKE '" + db + "'").size(), "dry run deletes nothing");
         CliRun.Result del = cli().run("bluegreen", "delete", "--env", "production");
