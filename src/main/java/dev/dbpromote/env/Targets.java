@@ -29,10 +29,12 @@ public final class Targets {
         EnvironmentConfig env = config.environment(envName);
         if (env.database().isBlueGreen() && pr == null) {
             if (env.database().green() == null) {
-                // Never fall through to the in-place database: blue-green promises blue is not migrated.
-                throw DbPromoteException.invalid("Environment '" + envName + "' is blue-green on RDS/Aurora, which this dbpromote does"
-                        + " not drive yet (README: 'Production strategies: in place or blue/green'). Use strategy: in-place with a snapshot, or a"
-                        + " self-managed green (environments." + envName + ".database.green).");
+                // RDS/Aurora: green's endpoint from the deployment dbpromote created; never the in-place database, since
+                // blue-green promises blue is not migrated.
+                try (var bg = dev.dbpromote.bluegreen.RdsBlueGreen.open(config, envName, environment, dev.dbpromote.core.Progress.silent(),
+                        java.time.Clock.systemUTC())) {
+                    return bg.greenConnection();
+                }
             }
             return green(envName, env.database());
         }
