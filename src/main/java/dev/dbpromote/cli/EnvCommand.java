@@ -1,5 +1,6 @@
 package dev.dbpromote.cli;
 
+import dev.dbpromote.bluegreen.RdsBlueGreen;
 import dev.dbpromote.clone.Cloners;
 import dev.dbpromote.clone.DatabaseCloner;
 import dev.dbpromote.clone.EnvironmentLifecycle;
@@ -245,7 +246,16 @@ final class EnvCommand implements Runnable {
         public Integer call() {
             Config config = context.loadConfig(options);
             try (ClonerCache cache = new ClonerCache(config, context)) {
-                List<EnvironmentLifecycle.Deletion> done = cache.lifecycle().reap(options.dryRun());
+                List<EnvironmentLifecycle.Deletion> done = new java.util.ArrayList<>(cache.lifecycle().reap(options.dryRun()));
+                // The old blue an RDS/Aurora switchover left, once its keepBlueFor has passed (its own tags say so).
+                for (String env : config.environments().keySet()) {
+                    if (RdsBlueGreen.Target.applies(config, env)) {
+                        try (RdsBlueGreen bg = RdsBlueGreen.open(config, env, context.environment(), context.progress(), Clock.systemUTC())) {
+                            bg.reapOldBlue(options.dryRun()).forEach(o -> done.add(new EnvironmentLifecycle.Deletion(env + "/old-blue",
+                                    bg.target().aurora() ? "aurora" : "rds", o.id(), o.dryRun())));
+                        }
+                    }
+                }
                 Reports.write(config, "env-reap", "all", done);
                 if (options.json()) {
                     context.out().println(Json.write(done));

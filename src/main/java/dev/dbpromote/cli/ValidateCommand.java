@@ -84,7 +84,7 @@ final class ValidateCommand implements Callable<Integer> {
             return plan(s, strat, envKey, vc);
         }
         ConnectionSpec target = new Targets(config, context.environment()).connection(env, pr);
-        if (pr == null && BlueGreenTarget.selfManaged(config, env)) {
+        if (pr == null && (BlueGreenTarget.selfManaged(config, env) || dev.dbpromote.bluegreen.RdsBlueGreen.Target.applies(config, env))) {
             // Green: the suite on green, then the comparison with blue at one binlog position (blue keeps taking writes).
             ValidationResult r = BlueGreenValidate.run(context, config, env, new ValidateRequest(target, null, suiteFile, parameters,
                     Set.of(), config.stateDir(), envKey, strat, vc.sampleRows(), warnOnly, vc.compareChunkKeys()), vc);
