@@ -277,8 +277,9 @@ public final class RdsBlueGreen implements AutoCloseable {
         }
         if (!"0".equals(readOnly)) {
             throw DbPromoteException.invalid((t.aurora() ? "DB cluster" : "DB") + " parameter group '" + pg + "' (" + where + ") sets read_only="
-                    + (readOnly == null ? "<engine default: {TrueIfReplica}, so green is read-only>" : readOnly)
-                    + "; green must be writable for the migrations. Set it: " + modify(pg) + " Nothing was created.");
+                    + (readOnly == null ? "{TrueIfReplica} (the engine default)" : readOnly) + (readOnly == null || readOnly.contains("TrueIfReplica")
+                            ? ", so green, a replica of blue, would be read-only" : "") + "; green must be writable for the migrations. Set it: "
+                    + modify(pg) + " Nothing was created.");
         }
     }
 
