@@ -232,7 +232,8 @@ final class EnvCommand implements Runnable {
         }
     }
 
-    @Command(name = "reap", description = "Delete every expired managed clone of this app (never other apps' clones, protected environments or the source).")
+    @Command(name = "reap", description = {"Delete every expired managed clone of this app (never other apps' clones, protected environments or the source),",
+            "and the old blue an RDS/Aurora blue/green switchover kept, once its keepBlueFor has passed (only with our tags; never production)."})
     static final class Reap implements Callable<Integer> {
         private final CliContext context;
         @Mixin
@@ -263,7 +264,8 @@ final class EnvCommand implements Runnable {
                     for (EnvironmentLifecycle.Deletion d : done) {
                         context.out().println((d.dryRun() ? "would delete " : "deleted ") + d.provider() + " " + d.id() + " (" + d.key() + ")");
                     }
-                    context.out().println(done.size() + " expired clone(s) " + (options.dryRun() ? "would be deleted" : "deleted"));
+                    context.out().println(done.size() + " expired " + (done.stream().anyMatch(d -> d.key().endsWith("/old-blue"))
+                            ? "resource(s) (clones, old blues)" : "clone(s)") + " " + (options.dryRun() ? "would be deleted" : "deleted"));
                 }
             }
             return ExitCode.OK;
