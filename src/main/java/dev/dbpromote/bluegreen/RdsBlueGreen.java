@@ -113,8 +113,13 @@ public final class RdsBlueGreen implements AutoCloseable {
             String user = db.user() != null ? db.user() : config.source().user();
             String where = "environments." + env + ".database";
             String database = db.database() != null ? db.database() : config.source().database();
-            return new Target(config.app(), env, aurora, aurora ? db.aurora().cluster() : db.rds().instance(),
-                    aurora ? db.aurora().region() : db.rds().region(), aurora ? db.aurora().endpoint() : db.rds().endpoint(),
+            // Region and endpoint as the snapshot step finds them: the environment's own, else the source's.
+            var s = config.source();
+            String region = firstNonNull(aurora ? db.aurora().region() : db.rds().region(), s.rds() != null ? s.rds().region() : null,
+                    s.aurora() != null ? s.aurora().region() : null);
+            String endpoint = firstNonNull(aurora ? db.aurora().endpoint() : db.rds().endpoint(), s.rds() != null ? s.rds().endpoint() : null,
+                    s.aurora() != null ? s.aurora().endpoint() : null);
+            return new Target(config.app(), env, aurora, aurora ? db.aurora().cluster() : db.rds().instance(), region, endpoint,
                     db.greenParameterGroup(), duration(db.switchoverTimeout(), BlueGreenTarget.DEFAULT_SWITCHOVER_TIMEOUT),
                     duration(db.keepBlueFor(), BlueGreenTarget.DEFAULT_KEEP_BLUE_FOR),
                     duration(db.maxReplicaLag(), BlueGreenTarget.DEFAULT_MAX_REPLICA_LAG),
@@ -129,6 +134,15 @@ public final class RdsBlueGreen implements AutoCloseable {
 
         private static Duration duration(String text, Duration fallback) {
             return text == null ? fallback : Durations.parse(text);
+        }
+
+        private static String firstNonNull(String... values) {
+            for (String v : values) {
+                if (v != null) {
+                    return v;
+                }
+            }
+            return null;
         }
     }
 
