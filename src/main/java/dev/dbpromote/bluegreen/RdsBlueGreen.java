@@ -179,6 +179,11 @@ public final class RdsBlueGreen implements AutoCloseable {
 
     public BlueGreenResult create(boolean dryRun) {
         long started = System.nanoTime();
+        if (t.greenParameterGroup() == null || t.greenParameterGroup().isBlank()) {
+            throw DbPromoteException.invalid("environments." + t.env() + ".database.greenParameterGroup is not set: green needs a"
+                    + " parameter group with read_only=0 (RDS makes green a read replica, read-only by default), or the migrations"
+                    + " cannot write to it. " + howToCreate("orders-green-rw") + " Nothing was created.");
+        }
         Db blue = blue();
         Optional<BlueGreenDeployment> mine = active();
         if (mine.isPresent()) {
@@ -258,10 +263,6 @@ public final class RdsBlueGreen implements AutoCloseable {
     private void checkParameterGroup() {
         String pg = t.greenParameterGroup();
         String where = "environments." + t.env() + ".database.greenParameterGroup";
-        if (pg == null || pg.isBlank()) {
-            throw DbPromoteException.invalid(where + " is not set: green needs a parameter group with read_only=0, or the migrations"
-                    + " cannot write to it. " + howToCreate("orders-green-rw") + " Nothing was created.");
-        }
         String readOnly;
         try {
             if (t.aurora()) {

@@ -145,12 +145,7 @@ final class ConfigValidator {
             if (db.rds() != null && db.aurora() != null) {
                 problem(at, "give either rds: {instance: ...} or aurora: {cluster: ...} for blue, not both");
             }
-            if (db.greenParameterGroup() == null || db.greenParameterGroup().isBlank()) {
-                problem(at + ".greenParameterGroup", "an RDS/Aurora blue/green deployment needs green's parameter group with"
-                        + " read_only=0 (green is read-only by default and the migrations write to it): greenParameterGroup: orders-green-rw"
-                        + " (create it with 'aws rds create-db-" + (db.aurora() != null ? "cluster-" : "") + "parameter-group' and set"
-                        + " read_only=0 with 'aws rds modify-db-" + (db.aurora() != null ? "cluster-" : "") + "parameter-group')");
-            }
+            // greenParameterGroup is checked by 'bluegreen create' (exit 2 before any AWS call): a plan or a gate needs no green.
             if (db.switchoverTimeout() != null) {
                 try {
                     java.time.Duration d = Durations.parse(db.switchoverTimeout());

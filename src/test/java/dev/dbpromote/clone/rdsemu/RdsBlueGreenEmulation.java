@@ -139,6 +139,15 @@ public final class RdsBlueGreenEmulation {
         }
     }
 
+    /** Puts a deployment into {@code status}, as RDS does when, say, green's replication breaks (INVALID_CONFIGURATION). */
+    public void setStatus(String deploymentId, String status, String details) {
+        synchronized (emu) {
+            Deployment d = deployments.get(deploymentId);
+            d.status = status;
+            d.details = details;
+        }
+    }
+
     public String statusOf(String deploymentId) {
         synchronized (emu) {
             emu.exists("");

@@ -341,6 +341,24 @@ class RdsBlueGreenTest {
     }
 
     @Test
+    void ourDeploymentInAStateThatCannotBeReusedIsRefusedNeverASecondOne() throws Exception {
+        setUp(false, "");
+        assertEquals(0, run("bluegreen", "create", "--env", "production").exitCode());
+        String id = emu.blueGreen().deploymentIds().get(0);
+        emu.blueGreen().setStatus(id, "INVALID_CONFIGURATION", "Replication from blue is broken.");
+        CliRun.Result again = run("bluegreen", "create", "--env", "production");
+        assertEquals(2, again.exitCode(), again.toString());
+        assertTrue(again.err().contains(id) && again.err().contains("INVALID_CONFIGURATION") && again.err().contains("never creates two")
+                && again.err().contains("bluegreen delete"), again.err());
+        CliRun.Result sw = run("bluegreen", "switchover", "--env", "production");
+        assertEquals(1, sw.exitCode(), sw.toString());
+        assertTrue(sw.out().contains("Replication from blue is broken"), sw.out());
+        assertEquals(List.of("CreateBlueGreenDeployment"), changes(), "refusals change nothing");
+        assertEquals(0, run("bluegreen", "delete", "--env", "production").exitCode());
+        assertEquals("gone", emu.blueGreen().statusOf(id));
+    }
+
+    @Test
     void greenNeverAvailableIsExit3NamingTheWayOutAndDeleteCleansUp() throws Exception {
         setUp(false, "waitTimeout: 2s");
         emu.blueGreen().neverAvailable(true);
