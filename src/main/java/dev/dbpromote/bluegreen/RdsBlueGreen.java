@@ -604,6 +604,11 @@ public final class RdsBlueGreen implements AutoCloseable {
             for (String member : db.members()) {
                 AwsErrors.call("DeleteDBInstance " + member, () -> rds.deleteDBInstance(r -> r.dbInstanceIdentifier(member)));
             }
+            // RDS deletes a cluster only once it has no instances left.
+            for (String member : db.members()) {
+                waits.until("old blue instance " + member, () -> describeInstance(member).map(DBInstance::dbInstanceStatus).orElse("deleted"),
+                        Set.of("deleted"), Set.of(), "The cluster " + db.id() + " is deleted by the next 'dbpromote env reap'.", progress);
+            }
             AwsErrors.call("DeleteDBCluster " + db.id(), () -> rds.deleteDBCluster(r -> r.dbClusterIdentifier(db.id())
                     .skipFinalSnapshot(false).finalDBSnapshotIdentifier(finalSnapshot(db.id()))));
         } else {
