@@ -395,6 +395,24 @@ class RdsBlueGreenTest {
     }
 
     @Test
+    void aLongTransactionOnBlueRefusesTheSwitchoverWithExit1AndChangesNothing() throws Exception {
+        String db = setUp(false, "maxTransactionAge: 1s");
+        assertEquals(0, run("bluegreen", "create", "--env", "production").exitCode());
+        try (java.sql.Connection c = dev.dbpromote.db.Jdbc.open(pair.blue.root(db)); java.sql.Statement s = c.createStatement()) {
+            s.execute("START TRANSACTION");
+            s.execute("UPDATE orders SET total = total WHERE id = 1");
+            Thread.sleep(2500);
+            CliRun.Result r = run("bluegreen", "switchover", "--env", "production");
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.out().contains("maxTransactionAge") && r.out().contains("mysql.rds_kill"), r.out());
+            s.execute("ROLLBACK");
+        }
+        assertEquals(List.of("CreateBlueGreenDeployment"), changes(), "refused: no switchover requested");
+        assertEquals(pair.blue.port(), emu.portOf("orders-prod"));
+        assertEquals(0, run("bluegreen", "switchover", "--env", "production").exitCode(), "once it finished, the switchover runs");
+    }
+
+    @Test
     void replicaLagAboveTheLimitRefusesTheSwitchoverWithExit1AndChangesNothing() throws Exception {
         String db = setUp(false, "maxReplicaLag: 1s");
         assertEquals(0, run("bluegreen", "create", "--env", "production").exitCode());
