@@ -254,6 +254,20 @@ public final class RdsBlueGreenEmulation {
             c.masterUser = blueCluster.masterUser;
             c.on = green;
             emu.clusters.put(greenId, c);
+            // The green cluster gets a copy of each blue instance, named as RDS names them (<name>-green-<suffix>).
+            String suffix = greenId.substring(greenId.lastIndexOf('-') + 1);
+            for (String m : blueCluster.members) {
+                Instance i = emu.new Instance();
+                i.id = m + "-green-" + suffix;
+                i.status = "available";
+                i.schema = schema;
+                i.masterUser = blueCluster.masterUser;
+                i.engine = "aurora-mysql";
+                i.cluster = greenId;
+                i.on = green;
+                emu.instances.put(i.id, i);
+                c.members.add(i.id);
+            }
         } else {
             Instance i = emu.new Instance();
             i.id = greenId;
@@ -344,7 +358,10 @@ public final class RdsBlueGreenEmulation {
                 sql(green.root(null), "SET GLOBAL read_only = OFF");
             }
             emu.instances.remove(d.greenId);
-            emu.clusters.remove(d.greenId);
+            Cluster gone = emu.clusters.remove(d.greenId);
+            if (gone != null) {
+                gone.members.forEach(emu.instances::remove);
+            }
         }
         d.status = "DELETING";
         d.transitionAt = Instant.now().plus(emu.transition);
@@ -406,6 +423,25 @@ public final class RdsBlueGreenEmulation {
         if (d.aurora) {
             Cluster blue = emu.clusters.remove(d.blueId);
             Cluster greenCluster = emu.clusters.remove(d.greenId);
+            String oldSuffix = old.substring(d.blueId.length());
+            List<String> blueMembers = new ArrayList<>(blue.members);
+            blue.members.clear();
+            for (String m : blueMembers) {
+                Instance i = emu.instances.remove(m);
+                i.id = m + oldSuffix;
+                i.cluster = old;
+                emu.instances.put(i.id, i);
+                blue.members.add(i.id);
+            }
+            List<String> greenMembers = new ArrayList<>(greenCluster.members);
+            greenCluster.members.clear();
+            for (String m : greenMembers) {
+                Instance i = emu.instances.remove(m);
+                i.id = m.substring(0, m.lastIndexOf("-green-"));
+                i.cluster = d.blueId;
+                emu.instances.put(i.id, i);
+                greenCluster.members.add(i.id);
+            }
             blue.id = old;
             greenCluster.id = d.blueId;
             emu.clusters.put(old, blue);

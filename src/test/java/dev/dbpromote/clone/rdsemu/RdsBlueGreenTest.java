@@ -257,6 +257,7 @@ class RdsBlueGreenTest {
     @Test
     void auroraClusterPromotionSwitchesOverAndTagsTheOldBlueCluster() throws Exception {
         String db = setUp(true, "keepBlueFor: 24h");
+        emu.addClusterMember("orders-aurora", "orders-aurora-1");
         CliRun.Result created = run("bluegreen", "create", "--env", "production");
         assertEquals(0, created.exitCode(), created.toString());
         RdsEmulator.Call create = emu.calls("CreateBlueGreenDeployment").get(0);
@@ -275,12 +276,17 @@ class RdsBlueGreenTest {
         Map<String, String> tags = emu.tagsOf("orders-aurora-old1");
         assertEquals(RdsBlueGreen.OLD_BLUE, tags.get(RdsBlueGreen.ROLE));
         assertTrue(Instant.parse(tags.get(ManagedTags.EXPIRES_AT)).isAfter(Instant.now().plus(Duration.ofHours(23))));
+        assertEquals(RdsBlueGreen.OLD_BLUE, emu.tagsOf("orders-aurora-1-old1").get(RdsBlueGreen.ROLE), "the old blue's instance too");
+        assertTrue(emu.exists("orders-aurora-1"), "the green writer serves under the old instance name");
         assertEquals(0, run("env", "reap").exitCode());
         assertTrue(emu.exists("orders-aurora-old1"), "kept for keepBlueFor");
         emu.tag("orders-aurora-old1", ManagedTags.EXPIRES_AT, Instant.now().minusSeconds(1).toString()); // a day later
         CliRun.Result reaped = run("env", "reap");
         assertTrue(reaped.out().contains("deleted aurora orders-aurora-old1"), reaped.out());
         assertEquals("orders-aurora-old1", emu.calls("DeleteDBCluster").get(0).params().get("DBClusterIdentifier"));
+        assertEquals(List.of("orders-aurora-1-old1"), emu.calls("DeleteDBInstance").stream()
+                .map(c -> c.params().get("DBInstanceIdentifier")).toList(), "its instance first, never production's");
+        assertFalse(emu.exists("orders-aurora-1-old1"), "gone before the cluster was deleted: " + reaped);
         assertTrue(emu.exists("orders-aurora"));
         // A new promotion starts from the new production; the finished deployment is only a record and is removed.
         assertEquals(0, run("bluegreen", "create", "--env", "production", "--dry-run").exitCode());

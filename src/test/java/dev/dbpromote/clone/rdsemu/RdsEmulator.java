@@ -189,6 +189,22 @@ public final class RdsEmulator implements AutoCloseable {
         clusters.put(id, c);
     }
 
+    /** A writer instance of a source cluster, on the cluster's data. */
+    public synchronized void addClusterMember(String clusterId, String instanceId) {
+        Cluster c = clusters.get(clusterId);
+        Instance i = new Instance();
+        i.id = instanceId;
+        i.status = "available";
+        i.schema = c.schema;
+        i.masterUser = c.masterUser;
+        i.engine = "aurora-mysql";
+        i.cluster = clusterId;
+        i.instanceClass = "db.r6g.large";
+        i.source = true;
+        instances.put(instanceId, i);
+        c.members.add(instanceId);
+    }
+
     public synchronized RdsEmulator transition(Duration d) {
         transition = d;
         return this;
