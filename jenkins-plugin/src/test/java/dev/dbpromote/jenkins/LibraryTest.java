@@ -1,24 +1,45 @@
 package dev.dbpromote.jenkins;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.fail;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
+import hudson.model.Item;
+import hudson.model.Result;
+import hudson.model.User;
 import hudson.plugins.git.GitSCM;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
 import hudson.slaves.EnvironmentVariablesNodeProperty;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
+import org.jenkins.plugins.lockableresources.LockableResource;
+import org.jenkins.plugins.lockableresources.LockableResourcesManager;
+import org.jenkinsci.plugins.workflow.actions.LabelAction;
+import org.jenkinsci.plugins.workflow.actions.TagsAction;
 import org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition;
+import org.jenkinsci.plugins.workflow.cps.nodes.StepStartNode;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.graphanalysis.DepthFirstScanner;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.jenkinsci.plugins.workflow.libs.GlobalLibraries;
 import org.jenkinsci.plugins.workflow.libs.LibraryConfiguration;
+import org.jenkinsci.plugins.workflow.support.steps.input.InputAction;
+import org.jenkinsci.plugins.workflow.support.steps.input.InputStepExecution;
 import org.junit.AfterClass;
 import org.junit.Before;
 import org.junit.BeforeClass;
@@ -27,6 +48,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
 
 /**
  * The shared library itself in a real Jenkins: {@code vars/} of this checkout as the global library
@@ -152,6 +174,165 @@ public class LibraryTest {
         j.assertLogContains("deleting mysql 127.0.0.1:" + server.port + "/" + clone + " (dev-pr-7, expired ", b);
         j.assertLogContains("dropped schema " + clone + " and user " + clone, b);
         j.assertLogNotContains("dropped schema orders ", b);
+        j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
+    }
+
+    // ---- dbPromotion() in a real Jenkins: the library, the engine and the database are real; only the multibranch
+    // job is simulated by the branch variables it sets (BRANCH_NAME, CHANGE_ID), around Jenkinsfile.example's call.
+
+    private static final String PR_BUILD = "withEnv(['BRANCH_NAME=PR-7', 'CHANGE_ID=7', 'CHANGE_TARGET=main']) {\n    dbPromotion()\n}";
+    private static final String MAIN_BUILD = "withEnv(['BRANCH_NAME=main']) {\n    dbPromotion()\n}";
+    private static final String SKIPPED = "SKIPPED_FOR_CONDITIONAL";
+    private static final String RAN = "ran";
+
+    /**
+     * A project repository for app {@code app}: Jenkinsfile.example with its dbPromotion() call inside the branch
+     * variables {@code build} sets; production is the database {@code app} on the embedded MariaDB (also the clones'
+     * source), staging the database {@code app_staging}, both in place, approvers [alice]; V2 adds a column.
+     */
+    private Path promotionProject(String app, String build, Map<String, String> moreMigrations) throws Exception {
+        server.sql("CREATE DATABASE " + app + "; CREATE TABLE " + app + ".customers (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL);"
+                + " INSERT INTO " + app + ".customers VALUES (1, 'Ada'), (2, 'Grace');"
+                + " CREATE DATABASE " + app + "_staging; CREATE TABLE " + app + "_staging.customers (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL);");
+        Path repo = tmp.newFolder(app).toPath();
+        Path checkout = new File(System.getProperty("dbpromote.checkout")).toPath();
+        String example = Files.readString(checkout.resolve("Jenkinsfile.example"), StandardCharsets.UTF_8);
+        assertTrue("Jenkinsfile.example calls dbPromotion(): " + example, example.contains("dbPromotion()"));
+        Files.writeString(repo.resolve("Jenkinsfile"), example.replace("dbPromotion()", build), StandardCharsets.UTF_8);
+        String db = "{strategy: in-place, host: 127.0.0.1, port: " + server.port + ", user: root, passwordEnv: ORDERS_DB_PASSWORD, database: ";
+        Files.writeString(repo.resolve("dbpromote.yaml"), String.join("\n",
+                "app: " + app,
+                "source:",
+                "  mysql: {host: 127.0.0.1, port: " + server.port + "}",
+                "  database: " + app,
+                "  user: root",
+                "  passwordEnv: ORDERS_DB_PASSWORD",
+                "migrations: {locations: [db/migrations], baselineVersion: \"1\"}",
+                "environments:",
+                "  dev:",
+                "    database: {strategy: clone, ttl: 1h}",
+                "  staging:",
+                "    database: " + db + app + "_staging}",
+                "    approvers: [alice]",
+                "  production:",
+                "    protected: true",
+                "    database: " + db + app + "}",
+                "    approvers: [alice]",
+                ""), StandardCharsets.UTF_8);
+        Files.createDirectories(repo.resolve("db/migrations"));
+        Files.writeString(repo.resolve("db/migrations/V2__add_email.sql"), "ALTER TABLE customers ADD COLUMN email VARCHAR(100) NULL;\n");
+        for (Map.Entry<String, String> m : moreMigrations.entrySet()) {
+            Files.writeString(repo.resolve("db/migrations").resolve(m.getKey()), m.getValue());
+        }
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", app);
+        return repo;
+    }
+
+    private WorkflowJob job(String name, Path repo) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, name);
+        p.setDefinition(new CpsScmFlowDefinition(new GitSCM(repo.toUri().toString()), "Jenkinsfile"));
+        return p;
+    }
+
+    /** How many columns named email the customers table of {@code database} has (0 or 1). */
+    private static String emailColumns(String database) throws Exception {
+        return server.query("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '" + database
+                + "' AND table_name = 'customers' AND column_name = 'email'");
+    }
+
+    /** The databases of app {@code app} that are neither its production nor its staging one: its PR clones. */
+    private static List<String> clones(String app) throws Exception {
+        String all = server.query("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '" + app + "%'");
+        return java.util.Arrays.stream(all.split("\\s+")).filter(d -> !d.isEmpty() && !d.equals(app) && !d.equals(app + "_staging")).toList();
+    }
+
+    /**
+     * The build's stages in the order they were drawn, each with "ran" or the status Pipeline Graph View / Blue Ocean
+     * draw it with (the STAGE_STATUS tag Declarative's Utils sets: SKIPPED_FOR_CONDITIONAL).
+     */
+    private static Map<String, String> stages(WorkflowRun b) {
+        List<FlowNode> nodes = new DepthFirstScanner().allNodes(b.getExecution());
+        java.util.Collections.reverse(nodes);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (FlowNode n : nodes) {
+            LabelAction label = n.getPersistentAction(LabelAction.class);
+            // a stage's name and status are on its body's start node
+            if (n instanceof StepStartNode start && start.isBody() && label != null && start.getDescriptor() != null
+                    && "stage".equals(start.getDescriptor().getFunctionName())) {
+                TagsAction tags = n.getPersistentAction(TagsAction.class);
+                String status = tags == null ? null : tags.getTagValue("STAGE_STATUS");
+                out.put(label.getDisplayName(), status == null ? RAN : status);
+            }
+        }
+        return out;
+    }
+
+    private static final List<String> ALL_STAGES = List.of("Check", "Dev: Destroy merged PR env", "Dev: Clone DB", "Dev: Migrate",
+            "Dev: Deploy", "Dev: Validate", "Approve staging", "Staging: Snapshot", "Staging: Migrate", "Staging: Deploy",
+            "Staging: Validate", "Approve production", "Production: Snapshot", "Production: Migrate", "Production: Deploy",
+            "Production: Validate");
+
+    /** Stage → status for the stages that ran (the others must be drawn skipped): every build shows all stages. */
+    private static Map<String, String> expectedStages(String... ran) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String s : ALL_STAGES) {
+            out.put(s, List.of(ran).contains(s) ? RAN : SKIPPED);
+        }
+        return out;
+    }
+
+    /** alice may approve (the gates' submitter, from dbpromote.yaml's approvers); bob may build and cancel, like any developer. */
+    private void usersAliceAndBob() {
+        j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
+        j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
+                .grant(Jenkins.READ, Item.READ, Item.BUILD, Item.CANCEL).everywhere().to("alice", "bob"));
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** Calls the input step's API (what POST $BUILD_URL/input/ID/proceedEmpty or /abort calls) as that user. */
+    private static void as(String user, Action action) throws Exception {
+        try (ACLContext ignored = ACL.as(User.getById(user, true))) {
+            action.run();
+        }
+    }
+
+    /** The gate {@code id} once the build waits at it. */
+    private static InputStepExecution waitForGate(WorkflowRun b, String id) throws Exception {
+        long end = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(5);
+        while (System.currentTimeMillis() < end) {
+            InputAction inputs = b.getAction(InputAction.class);
+            InputStepExecution gate = inputs == null ? null : inputs.getExecutions().stream()
+                    .filter(e -> e.getId().equals(id) && !e.isSettled()).findFirst().orElse(null);
+            if (gate != null) {
+                return gate;
+            }
+            if (!b.isBuilding()) {
+                fail("the build ended before gate " + id + ":\n" + JenkinsRule.getLog(b));
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no gate " + id + " after 5 min:\n" + JenkinsRule.getLog(b));
+    }
+
+    @Test
+    public void prBuildRunsDevAndDrawsTheLaterStagesSkipped() throws Exception {
+        Path repo = promotionProject("prbuild", PR_BUILD, Map.of());
+        WorkflowRun b = j.buildAndAssertSuccess(job("prbuild", repo));
+        assertEquals(expectedStages("Check", "Dev: Clone DB", "Dev: Migrate"), stages(b));
+        j.assertLogContains("Skipped: promote.from is main: pull request builds stop after dev; merge to promote", b);
+        j.assertLogContains("Skipped: this service is not deployed by dbpromote", b);
+        j.assertLogContains("Lock acquired on [dbpromote-prbuild-dev-pr-7]", b);
+        List<String> clones = clones("prbuild");
+        assertEquals("one clone for PR 7: " + clones, 1, clones.size());
+        assertEquals("the PR's clone was migrated", "1", emailColumns(clones.get(0)));
+        assertEquals("staging untouched", "0", emailColumns("prbuild_staging"));
+        assertEquals("production untouched", "0", emailColumns("prbuild"));
+        assertNull("no gate on a PR build", b.getAction(InputAction.class));
         j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
     }
 }
