@@ -335,4 +335,92 @@ public class LibraryTest {
         assertNull("no gate on a PR build", b.getAction(InputAction.class));
         j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
     }
+
+    @Test
+    public void mainBuildPassesBothGatesApprovedByAnApproverAndNotByAnotherUser() throws Exception {
+        usersAliceAndBob();
+        Path repo = promotionProject("gates", MAIN_BUILD, Map.of());
+        WorkflowRun b = job("gates", repo).scheduleBuild2(0).waitForStart();
+
+        InputStepExecution staging = waitForGate(b, "Promote-staging");
+        assertThrows("bob is not among staging's approvers", Exception.class, () -> as("bob", staging::doProceedEmpty));
+        assertFalse(staging.isSettled());
+        assertEquals("nothing ran in staging before the approval", "0", emailColumns("gates_staging"));
+        as("alice", staging::doProceedEmpty);
+
+        InputStepExecution production = waitForGate(b, "Promote-production");
+        assertEquals("staging migrated once approved", "1", emailColumns("gates_staging"));
+        assertEquals("production waits for its own gate", "0", emailColumns("gates"));
+        as("alice", production::doProceedEmpty);
+
+        j.assertBuildStatusSuccess(j.waitForCompletion(b));
+        assertEquals("1", emailColumns("gates"));
+        assertEquals(expectedStages("Check", "Approve staging", "Staging: Migrate", "Approve production", "Production: Migrate"), stages(b));
+        j.assertLogContains("only alice may approve; anyone who can cancel builds can abort.", b);
+        j.assertLogContains("promotion to staging approved by alice", b);
+        j.assertLogContains("promotion to production approved by alice", b);
+        assertTrue(b.getDescription(), b.getDescription().contains("staging approved by alice") && b.getDescription().contains("production approved by alice"));
+        j.assertLogContains("Lock acquired on [dbpromote-gates-staging]", b);
+        j.assertLogContains("Lock acquired on [dbpromote-gates-production]", b);
+        assertTrue("no PR clone on a main build", clones("gates").isEmpty());
+        j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
+    }
+
+    @Test
+    public void aRejectedGateAbortsTheBuildAndChangesNothing() throws Exception {
+        usersAliceAndBob();
+        Path repo = promotionProject("reject", MAIN_BUILD, Map.of());
+        WorkflowRun b = job("reject", repo).scheduleBuild2(0).waitForStart();
+        InputStepExecution staging = waitForGate(b, "Promote-staging");
+        // bob may not approve, but Jenkins lets anyone with Job/Cancel abort: the library says so
+        as("bob", staging::doAbort);
+
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+        j.assertLogContains("staging rejected by bob at gate Promote-staging", b);
+        j.assertLogContains("WARNING: bob is not one of the approvers of staging (alice)", b);
+        assertTrue(b.getDescription(), b.getDescription().contains("staging rejected by bob"));
+        assertEquals(expectedStages("Check", "Approve staging"), stages(b));
+        j.assertLogContains("Skipped: not run: an earlier stage did not complete", b);
+        assertEquals("0", emailColumns("reject_staging"));
+        assertEquals("0", emailColumns("reject"));
+    }
+
+    @Test
+    public void aFailedMigrationNamesItsFileStatementAndLineInTheConsole() throws Exception {
+        Path repo = promotionProject("broken", PR_BUILD, Map.of("V3__broken.sql",
+                "-- fills the new column\nUPDATE customers SET email = 'a@example.invalid';\nUPDATE no_such_table SET x = 1;\n"));
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, job("broken", repo));
+        j.assertLogContains("V3__broken.sql failed at statement 2 of 2 (line 3)", b);
+        j.assertLogContains("UPDATE no_such_table SET x = 1", b);
+        // the stage that failed is Dev: Migrate; what follows is drawn skipped, saying why
+        Map<String, String> expected = expectedStages("Check", "Dev: Clone DB", "Dev: Migrate");
+        assertEquals(expected, stages(b));
+        j.assertLogContains("Skipped: not run: an earlier stage did not complete", b);
+        List<String> clones = clones("broken");
+        assertEquals("the PR's clone is kept for inspection: " + clones, 1, clones.size());
+        assertEquals("V2 stays applied on the clone", "1", emailColumns(clones.get(0)));
+        assertEquals("production untouched", "0", emailColumns("broken"));
+    }
+
+    @Test
+    public void eachEnvironmentsWorkRunsInsideItsOwnLock() throws Exception {
+        Path repo = promotionProject("locked", PR_BUILD, Map.of());
+        String resource = "dbpromote-locked-dev-pr-7"; // lock('dbpromote-<app>-<env key>'), README "What a build does"
+        LockableResourcesManager locks = LockableResourcesManager.get();
+        assertTrue(locks.createResource(resource));
+        LockableResource held = locks.fromName(resource);
+        assertTrue(locks.reserve(List.of(held), "ops"));
+
+        WorkflowRun b = job("locked", repo).scheduleBuild2(0).waitForStart();
+        j.waitForMessage("Trying to acquire lock on [" + resource + "]", b);
+        Thread.sleep(3000);
+        assertTrue("the build waits while another holds dev-pr-7's lock", b.isBuilding());
+        j.assertLogNotContains("dbpromote clone", b);
+        assertTrue("no clone made without the lock", clones("locked").isEmpty());
+
+        locks.unreserve(List.of(held));
+        j.assertBuildStatusSuccess(j.waitForCompletion(b));
+        j.assertLogContains("Lock acquired on [" + resource + "]", b);
+        assertEquals(1, clones("locked").size());
+    }
 }
