@@ -181,6 +181,8 @@ public class LibraryTest {
     // job is simulated by the branch variables it sets (BRANCH_NAME, CHANGE_ID), around Jenkinsfile.example's call.
 
     private static final String PR_BUILD = "withEnv(['BRANCH_NAME=PR-7', 'CHANGE_ID=7', 'CHANGE_TARGET=main']) {\n    dbPromotion()\n}";
+    /** The same PR build with the library's own implementation (sh) although the plugin is installed (README). */
+    private static final String PR_BUILD_LIBRARY_ALONE = "withEnv(['BRANCH_NAME=PR-7', 'CHANGE_ID=7', 'CHANGE_TARGET=main', 'DBPROMOTE_PLUGIN=']) {\n    dbPromotion()\n}";
     private static final String MAIN_BUILD = "withEnv(['BRANCH_NAME=main']) {\n    dbPromotion()\n}";
     private static final String SKIPPED = "SKIPPED_FOR_CONDITIONAL";
     private static final String RAN = "ran";
@@ -269,6 +271,19 @@ public class LibraryTest {
         return out;
     }
 
+    /** The steps the build ran (function names; sh with its label: "sh (dbpromote clone dev-pr-7)"), in order. */
+    private static List<String> steps(WorkflowRun b) {
+        List<FlowNode> nodes = new DepthFirstScanner().allNodes(b.getExecution());
+        java.util.Collections.reverse(nodes);
+        List<String> out = new java.util.ArrayList<>();
+        for (FlowNode n : nodes) {
+            if (n instanceof org.jenkinsci.plugins.workflow.cps.nodes.StepAtomNode) {
+                out.add(n.getDisplayFunctionName()); // "sh (its label)" for sh
+            }
+        }
+        return out;
+    }
+
     private static final List<String> ALL_STAGES = List.of("Check", "Dev: Destroy merged PR env", "Dev: Clone DB", "Dev: Migrate",
             "Dev: Deploy", "Dev: Validate", "Approve staging", "Staging: Snapshot", "Staging: Migrate", "Staging: Deploy",
             "Staging: Validate", "Approve production", "Production: Snapshot", "Production: Migrate", "Production: Deploy",
@@ -334,6 +349,30 @@ public class LibraryTest {
         assertEquals("production untouched", "0", emailColumns("prbuild"));
         assertNull("no gate on a PR build", b.getAction(InputAction.class));
         j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
+        // plugin + library: the vars called the plugin's steps, which recorded the environment on the build
+        List<String> steps = steps(b);
+        assertTrue(steps.toString(), steps.contains("rdsClone") && steps.contains("dbMigrate"));
+        assertFalse(steps.toString(), steps.contains("sh (dbpromote clone dev-pr-7)") || steps.contains("sh (dbpromote migrate dev-pr-7)"));
+        DbpromoteEnvironmentAction dev = DbpromoteEnvironmentAction.forEnvironment(b, "dev-pr-7");
+        assertTrue("the plugin's build action for dev-pr-7", dev != null);
+        assertTrue(dev.getDatabase(), dev.getDatabase().contains(clones.get(0)));
+        assertEquals(List.of("rdsClone", "dbMigrate"), dev.getSteps().stream().map(DbpromoteEnvironmentAction.StepRecord::getStep).toList());
+        // the reports are published as the library alone publishes them
+        assertTrue(steps.toString(), steps.contains("junit"));
+    }
+
+    @Test
+    public void withoutThePluginsStepsTheLibraryRunsTheEngineOverSh() throws Exception {
+        Path repo = promotionProject("alone", PR_BUILD_LIBRARY_ALONE, Map.of());
+        WorkflowRun b = j.buildAndAssertSuccess(job("alone", repo));
+        assertEquals(expectedStages("Check", "Dev: Clone DB", "Dev: Migrate"), stages(b));
+        List<String> steps = steps(b);
+        assertTrue(steps.toString(), steps.contains("sh (dbpromote clone dev-pr-7)") && steps.contains("sh (dbpromote migrate dev-pr-7)"));
+        assertFalse(steps.toString(), steps.contains("rdsClone") || steps.contains("dbMigrate"));
+        assertTrue("no plugin build action", b.getActions(DbpromoteEnvironmentAction.class).isEmpty());
+        List<String> clones = clones("alone");
+        assertEquals(1, clones.size());
+        assertEquals("1", emailColumns(clones.get(0)));
     }
 
     @Test
