@@ -239,6 +239,27 @@ def withDbpromoteCredentials(Map credentials, Closure body) {
     }
 }
 
+/**
+ * Credential ids merged layer over layer, later layers winning: aws and kubeconfig are replaced, passwords merged by
+ * variable. Each layer is [aws: id, kubeconfig: id, passwords: [VARIABLE: id]] (null values and null layers ignored).
+ * dbPromotion: dbpromote.yaml's for the environment, the arguments' defaults, the arguments' for the environment;
+ * dbPromotionReaper: every per-PR environment's from dbpromote.yaml, then its argument.
+ */
+@NonCPS
+Map mergeCredentials(List layers) {
+    Map result = [:]
+    layers.findAll { it instanceof Map }.each { Map layer ->
+        layer.each { k, v ->
+            if (k == 'passwords') {
+                result.passwords = ((result.passwords ?: [:]) as Map) + ((v ?: [:]) as Map)
+            } else if (v != null) {
+                result[k] = v
+            }
+        }
+    }
+    return result
+}
+
 @NonCPS
 String credentialsProblem(Map credentials) {
     List unknown = credentials.keySet().findAll { !(it in ['aws', 'kubeconfig', 'passwords']) }.collect { "'${it}'".toString() }
