@@ -8,6 +8,7 @@ import static org.junit.Assert.fail;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
+import hudson.model.Failure;
 import hudson.model.Item;
 import hudson.model.Result;
 import hudson.model.User;
@@ -382,7 +383,8 @@ public class LibraryTest {
         WorkflowRun b = job("gates", repo).scheduleBuild2(0).waitForStart();
 
         InputStepExecution staging = waitForGate(b, "Promote-staging");
-        assertThrows("bob is not among staging's approvers", Exception.class, () -> as("bob", staging::doProceedEmpty));
+        Failure refused = assertThrows("bob is not among staging's approvers", Failure.class, () -> as("bob", staging::doProceedEmpty));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("alice"));
         assertFalse(staging.isSettled());
         assertEquals("nothing ran in staging before the approval", "0", emailColumns("gates_staging"));
         as("alice", staging::doProceedEmpty);
