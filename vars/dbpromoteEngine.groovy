@@ -199,12 +199,19 @@ String missingEngineMessage(String step, String bin) {
             "It needs Java 17 on the agent. See the README, section 'Use it in Jenkins'."
 }
 
-/** The engine: the step's engine argument, else $DBPROMOTE_HOME/bin/dbpromote, else dbpromote on PATH. */
+/**
+ * The engine: the step's engine argument, else $DBPROMOTE_HOME/bin/dbpromote, else the plugin's dbpromote tool
+ * (DBPROMOTE_TOOL names the first one; the tool step installs it on this agent if need be), else dbpromote on PATH.
+ * The plugin's steps look in the same order.
+ */
 String enginePath(String engine) {
     if (engine) {
         return engine
     }
     String home = env.DBPROMOTE_HOME
+    if (!home && env.DBPROMOTE_TOOL) {
+        home = tool(name: env.DBPROMOTE_TOOL, type: 'dbpromote')
+    }
     return home ? "${home.replaceAll('/+$', '')}/bin/dbpromote" : 'dbpromote'
 }
 

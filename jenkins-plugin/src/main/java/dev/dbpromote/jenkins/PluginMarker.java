@@ -16,16 +16,25 @@ import org.jenkinsci.plugins.workflow.flow.FlowExecutionOwner;
  * ({@code steps.rdsClone(…)}) instead of running the engine over {@code sh}. An environment variable because the
  * library reads it as {@code env.DBPROMOTE_PLUGIN}, which the Groovy sandbox allows (a look-up of step descriptors it
  * does not), and because a Jenkinsfile can switch back to the library's own implementation with
- * {@code withEnv(['DBPROMOTE_PLUGIN='])}.
+ * {@code withEnv(['DBPROMOTE_PLUGIN='])}. With a dbpromote tool configured, {@code DBPROMOTE_TOOL} names the first one,
+ * which the library's own commands ({@code check}, {@code plan}, …) then run through the {@code tool} step, as the plugin's
+ * steps do (see {@link EngineLocator}).
  */
 @Extension
 public class PluginMarker extends EnvironmentContributor {
     static final String VARIABLE = "DBPROMOTE_PLUGIN";
+    static final String TOOL_VARIABLE = "DBPROMOTE_TOOL";
 
     @Override
     public void buildEnvironmentFor(@NonNull Run r, @NonNull EnvVars envs, @NonNull TaskListener listener) {
         if (r instanceof FlowExecutionOwner.Executable) {
             envs.put(VARIABLE, version());
+            Jenkins jenkins = Jenkins.getInstanceOrNull();
+            DbpromoteInstallation[] tools = jenkins == null ? new DbpromoteInstallation[0]
+                    : jenkins.getDescriptorByType(DbpromoteInstallation.DescriptorImpl.class).getInstallations();
+            if (tools.length > 0) {
+                envs.put(TOOL_VARIABLE, tools[0].getName());
+            }
         }
     }
 

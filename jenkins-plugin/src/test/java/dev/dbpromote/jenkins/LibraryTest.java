@@ -337,6 +337,10 @@ public class LibraryTest {
 
     @Test
     public void prBuildRunsDevAndDrawsTheLaterStagesSkipped() throws Exception {
+        // plugin + library with the engine only as the plugin's dbpromote tool (no DBPROMOTE_HOME, not on PATH): the
+        // library's own commands (check, lint, plan) find it through the tool step, the plugin's steps by themselves
+        j.jenkins.getGlobalNodeProperties().replace(new EnvironmentVariablesNodeProperty(
+                new EnvironmentVariablesNodeProperty.Entry("ORDERS_DB_PASSWORD", MariaDbServer.ROOT_PASSWORD)));
         Path repo = promotionProject("prbuild", PR_BUILD, Map.of());
         WorkflowRun b = j.buildAndAssertSuccess(job("prbuild", repo));
         assertEquals(expectedStages("Check", "Dev: Clone DB", "Dev: Migrate"), stages(b));
