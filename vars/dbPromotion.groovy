@@ -18,7 +18,7 @@ Map call(Map args = [:]) {
     if (problem) {
         error("dbPromotion: ${problem}")
     }
-    Map state = [visited: [], plan: null, image: a.image ?: null, approvals: [:]]
+    Map state = [visited: [], plan: null, image: a.image ?: null, approvals: [:], approvers: [:]]
     try {
         promote(a, state)
     } catch (err) {
@@ -114,7 +114,12 @@ void runPlannedStage(Map s, Map a, Map plan, Map state) {
             if (s.step == 'validate') {
                 args.warnOnly = s.warnOnly ?: false
             }
-            Map result = dbpromoteEngine.step(s.step as String, args)
+            // who approved this environment's gate, for the plugin's build action (ignored by the engine)
+            Object approver = state.approvers[s.environment]
+            Map result = null
+            withEnv(approver ? ["DBPROMOTE_APPROVER=${approver}".toString()] : []) {
+                result = dbpromoteEngine.step(s.step as String, args)
+            }
             if (s.step == 'deploy') {
                 state.image = deployedImage(result, state.image as String)
             }
@@ -202,6 +207,7 @@ void approve(Map s, Map a, Map plan, Map state) {
     currentBuild.description = ((currentBuild.description ?: '') + "${what} approved by ${approver}\n").toString()
     state.lastApprover = approver
     state.approvals[target] = [attribute: gate.kind == 'switchover' ? 'switchoverApprovedBy' : 'approvedBy', user: approver]
+    state.approvers[target] = approver
 }
 
 /**

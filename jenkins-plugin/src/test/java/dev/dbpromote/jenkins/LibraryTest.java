@@ -408,6 +408,9 @@ public class LibraryTest {
         j.assertLogContains("Lock acquired on [dbpromote-gates-staging]", b);
         j.assertLogContains("Lock acquired on [dbpromote-gates-production]", b);
         assertTrue("no PR clone on a main build", clones("gates").isEmpty());
+        // the plugin's build action per environment names its approver
+        assertEquals("alice", DbpromoteEnvironmentAction.forEnvironment(b, "staging").getApprover());
+        assertEquals("alice", DbpromoteEnvironmentAction.forEnvironment(b, "production").getApprover());
         j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
     }
 
