@@ -137,13 +137,13 @@ final class ScanQuery {
      * on the scan's results (which row is the median needs the non-null count).
      *
      * <p>The k-th smallest value of a column ({@link #kth}) comes from one of two forms, chosen per column from what the
-     * scan found out: when the column can hold at most {@link #HISTOGRAM_MAX_VALUES} distinct values, from its histogram,
-     * {@code SELECT col, COUNT(*) … GROUP BY col}, whose running total (a window over the few groups) crosses k at the
-     * k-th value — a hash aggregation of the rows, no sort of them (measured at 2M rows: 0.5 s for a column of 10 or 10,000
-     * values against 3 s for sorting it). Otherwise (a wide or unknown range, where a GROUP BY of millions of groups
-     * spills to disk and costs more than the sort), from window functions over the rows: {@code SELECT <aggregates> FROM
-     * (SELECT <columns and window expressions> FROM table WHERE (condition)) AS dbp_ordered}, which also serves
-     * increasing/decreasing ({@code LAG}). Both forms are one statement: each histogram is a one-row derived table, joined.
+     * scan found out. When the column can hold at most {@link #HISTOGRAM_MAX_VALUES} distinct values, from its histogram,
+     * {@code SELECT col, COUNT(*) … GROUP BY col}: the first value whose running count reaches k, counted here — a hash
+     * aggregation of the rows, no sort of them (measured at 2M rows: 0.5 s for a column of 10 or 10,000 values against
+     * 3 s for sorting it). Otherwise (a wide or unknown range, where a GROUP BY of millions of groups spills to disk and
+     * costs more than the sort), from window functions over the rows: {@code SELECT <aggregates> FROM (SELECT <columns and
+     * window expressions> FROM table WHERE (condition)) AS dbp_ordered}, which also serves increasing/decreasing
+     * ({@code LAG}). Both are one statement: the GROUP BYs and the window aggregates' row are branches of a {@code UNION ALL}.
      */
     final class Ordered {
         private final List<String> inner = new ArrayList<>();
@@ -208,35 +208,68 @@ final class ScanQuery {
                 return;
             }
             build();
+            Object[] window = new Object[outer.size()];
+            Map<String, java.util.TreeMap<Object, Long>> counts = new HashMap<>();
+            histogramColumns.forEach(c -> counts.put(c, new java.util.TreeMap<>(Checks::compareValues)));
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 for (int i = 0; i < params.size(); i++) {
                     Checks.bind(ps, i + 1, params.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    Object[] v = new Object[rs.getMetaData().getColumnCount()];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = rs.getObject(i + 1);
+                    // Columns: dbp_set (-1 for the window row, else the GROUP BY's number), one per histogram column, dbp_n, v0…
+                    int h = histogramColumns.size();
+                    while (rs.next()) {
+                        if (rs.getInt(1) < 0) {
+                            for (int i = 0; i < window.length; i++) {
+                                window[i] = rs.getObject(h + 3 + i);
+                            }
+                            continue;
+                        }
+                        long n = rs.getLong(h + 2);
+                        for (int p = 0; p < h; p++) {
+                            Object v = rs.getObject(p + 2);
+                            if (v != null) {
+                                counts.get(histogramColumns.get(p)).merge(v, n, Long::sum);
+                            }
+                        }
                     }
-                    values = v;
                 }
             } catch (SQLException ex) {
                 throw DbPromoteException.external("The ordered pass (median, quantiles, increasing/decreasing) failed: "
                         + ex.getMessage() + "\nQuery: " + sql, ex);
             }
-            int[] at = kthColumns;
             kthValues = new Object[kths.size()];
             for (int i = 0; i < kths.size(); i++) {
-                kthValues[i] = values[at[i]];
+                Kth kth = kths.get(i);
+                java.util.TreeMap<Object, Long> histogram = counts.get(kth.column());
+                if (histogram == null) {
+                    kthValues[i] = window[kthColumns[i]];
+                    continue;
+                }
+                // The first value whose running count reaches k is the k-th smallest.
+                long k = kth.k().getAsLong();
+                long running = 0;
+                for (Map.Entry<Object, Long> bucket : histogram.entrySet()) {
+                    running += bucket.getValue();
+                    if (running >= k) {
+                        kthValues[i] = bucket.getKey();
+                        break;
+                    }
+                }
             }
+            values = window;
         }
 
-        /** Where each k-th value is in the result row, set by {@link #build}. */
+        /** The window aggregate each k-th value of the window form is, set by {@link #build}. */
         private int[] kthColumns;
+        /** The columns whose k-th values come from their histogram, set by {@link #build}. */
+        private final List<String> histogramColumns = new ArrayList<>();
 
         /**
-         * Decides each ranked column's form and writes the statement: the window part (if anything needs it) first,
-         * then one histogram per column, each a one-row derived table: {@code SELECT * FROM (…) AS dbp_w, (…) AS dbp_h0}.
+         * Decides each ranked column's form and writes the statement, one {@code UNION ALL} branch per GROUP BY and one
+         * for the window aggregates' row. Histogram columns share a GROUP BY while the product of their possible value
+         * counts stays within {@link #HISTOGRAM_MAX_VALUES} (one read of the table for, e.g., a median of a price and
+         * quantiles of a quantity); each column's histogram is the sum over the others'.
          */
         private void build() {
             if (sql != null) {
@@ -247,61 +280,64 @@ final class ScanQuery {
                 byColumn.computeIfAbsent(kths.get(i).column(), c -> new ArrayList<>()).add(i);
             }
             kthColumns = new int[kths.size()];
-            List<String> histograms = new ArrayList<>();
-            List<Object> histogramParams = new ArrayList<>();
-            List<int[]> histogramSlots = new ArrayList<>(); // {kth index, column within its histogram}
+            Map<String, Long> bounds = new HashMap<>();
             for (Map.Entry<String, List<Integer>> c : byColumn.entrySet()) {
                 String col = c.getKey();
-                List<Integer> ks = c.getValue();
-                if (kths.get(ks.get(0)).distinctBound().getAsLong() <= HISTOGRAM_MAX_VALUES) {
-                    // The smallest value whose running count reaches k is the k-th smallest.
-                    StringBuilder h = new StringBuilder("SELECT ");
-                    for (int j = 0; j < ks.size(); j++) {
-                        Kth kth = kths.get(ks.get(j));
-                        h.append(j == 0 ? "" : ", ").append("MIN(CASE WHEN dbp_cum >= ? THEN dbp_v END) AS h")
-                                .append(histograms.size()).append('_').append(j);
-                        histogramParams.add(kth.k().getAsLong());
-                        histogramSlots.add(new int[] {ks.get(j), histograms.size(), j});
-                    }
-                    h.append(" FROM (SELECT dbp_v, SUM(dbp_n) OVER (ORDER BY dbp_v) AS dbp_cum FROM (SELECT ").append(col)
-                            .append(" AS dbp_v, COUNT(*) AS dbp_n FROM ").append(qualifiedTable).append(" WHERE ")
-                            .append(condition == null ? "" : "(" + condition + ") AND ").append(col).append(" IS NOT NULL GROUP BY ")
-                            .append(col).append(") AS dbp_g) AS dbp_c");
-                    histograms.add(h.toString());
-                } else {
-                    // NULLs sort first: the k-th non-null value is at row nulls + k.
-                    String v = alias(col);
-                    String r = alias("ROW_NUMBER() OVER (ORDER BY " + col + ")");
-                    for (int i : ks) {
-                        Kth kth = kths.get(i);
-                        kthColumns[i] = add("MAX(CASE WHEN " + r + " = ? THEN " + v + " END)",
-                                () -> List.of(kth.nulls().getAsLong() + kth.k().getAsLong()));
-                    }
+                long bound = kths.get(c.getValue().get(0)).distinctBound().getAsLong();
+                if (bound <= HISTOGRAM_MAX_VALUES) {
+                    histogramColumns.add(col);
+                    bounds.put(col, Math.max(1, bound));
+                    continue;
+                }
+                // NULLs sort first: the k-th non-null value is at row nulls + k.
+                String v = alias(col);
+                String r = alias("ROW_NUMBER() OVER (ORDER BY " + col + ")");
+                for (int i : c.getValue()) {
+                    Kth kth = kths.get(i);
+                    kthColumns[i] = add("MAX(CASE WHEN " + r + " = ? THEN " + v + " END)",
+                            () -> List.of(kth.nulls().getAsLong() + kth.k().getAsLong()));
                 }
             }
-            StringBuilder sb = new StringBuilder("SELECT * FROM ");
+            List<List<String>> groups = new ArrayList<>();
+            List<String> bySize = new ArrayList<>(histogramColumns);
+            bySize.sort(java.util.Comparator.comparing(bounds::get));
+            long product = Long.MAX_VALUE;
+            for (String col : bySize) {
+                long b = bounds.get(col);
+                if (product <= HISTOGRAM_MAX_VALUES / b) {
+                    groups.get(groups.size() - 1).add(col);
+                    product *= b;
+                } else {
+                    groups.add(new ArrayList<>(List.of(col)));
+                    product = b;
+                }
+            }
+            List<String> branches = new ArrayList<>();
             params = new ArrayList<>();
-            int windowColumns = outer.size();
-            if (windowColumns > 0) {
-                sb.append("(").append(windowSql()).append(") AS dbp_w");
-                outerBinds.forEach(b -> params.addAll(b.get()));
+            String window = String.join("", java.util.Collections.nCopies(outer.size(), ", NULL"));
+            for (int g = 0; g < groups.size(); g++) {
+                List<String> cols = groups.get(g);
+                StringBuilder b = new StringBuilder("SELECT ").append(g).append(g == 0 ? " AS dbp_set" : "");
+                for (int p = 0; p < histogramColumns.size(); p++) {
+                    String col = histogramColumns.get(p);
+                    b.append(", ").append(cols.contains(col) ? col : "NULL").append(g == 0 ? " AS h" + p : "");
+                }
+                b.append(", COUNT(*)").append(g == 0 ? " AS dbp_n" : "").append(window).append(" FROM ").append(qualifiedTable)
+                        .append(" WHERE ").append(condition == null ? "" : "(" + condition + ") AND ")
+                        .append("(").append(String.join(" OR ", cols.stream().map(c -> c + " IS NOT NULL").toList())).append(")")
+                        .append(" GROUP BY ").append(String.join(", ", cols));
+                branches.add(b.toString());
             }
-            int offset = windowColumns;
-            int[] widths = new int[histograms.size()];
-            for (int[] slot : histogramSlots) {
-                widths[slot[1]] = Math.max(widths[slot[1]], slot[2] + 1);
+            if (!outer.isEmpty()) {
+                StringBuilder w = new StringBuilder("SELECT -1").append(branches.isEmpty() ? " AS dbp_set" : "");
+                w.append(", NULL".repeat(histogramColumns.size() + 1)).append(branches.isEmpty() ? " AS dbp_n" : "");
+                for (int i = 0; i < outer.size(); i++) {
+                    w.append(", v").append(i);
+                }
+                branches.add(w.append(" FROM (").append(windowSql()).append(") AS dbp_w").toString());
+                outerBinds.forEach(x -> params.addAll(x.get()));
             }
-            int[] starts = new int[histograms.size()];
-            for (int i = 0; i < histograms.size(); i++) {
-                starts[i] = offset;
-                offset += widths[i];
-                sb.append(i == 0 && windowColumns == 0 ? "" : ", ").append("(").append(histograms.get(i)).append(") AS dbp_h").append(i);
-            }
-            params.addAll(histogramParams);
-            for (int[] slot : histogramSlots) {
-                kthColumns[slot[0]] = starts[slot[1]] + slot[2];
-            }
-            sql = sb.toString();
+            sql = String.join(" UNION ALL ", branches);
         }
 
         private String windowSql() {

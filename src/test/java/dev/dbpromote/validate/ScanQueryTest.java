@@ -15,17 +15,17 @@ class ScanQueryTest {
 
     @EachServer
     void narrowExactColumnsUseTheirHistogramOthersTheWindowForm(TestDatabase db) throws Exception {
-        db.execute("CREATE TABLE k (id INT PRIMARY KEY, i INT, p DECIMAL(6,2), w BIGINT, d DOUBLE)",
+        db.execute("CREATE TABLE k (id INT PRIMARY KEY, i INT, p DECIMAL(6,2), w BIGINT, d DOUBLE, x INT, y INT)",
                 "INSERT INTO k (id, i) VALUES (1, 3), (2, 1), (3, 4), (4, 1), (5, 5), (6, NULL)",
-                "UPDATE k SET p = i / 4, w = i * 1000000, d = i + 0.5");
+                "UPDATE k SET p = i / 4, w = i * 1000000, d = i + 0.5, x = i * 200, y = i * 300");
         try (Connection c = db.connect()) {
             Schema schema = Schema.read(c, db.name());
             Schema.Table t = schema.table("k").orElseThrow();
             ScanQuery q = new ScanQuery(Sql.table(db.name(), "k"), null, schema.server());
             int rows = q.add("COUNT(*)");
-            int[] medians = new int[4];
-            LongSupplier[] bounds = new LongSupplier[4];
-            String[] columns = {"i", "p", "w", "d"};
+            String[] columns = {"i", "p", "w", "d", "x", "y"};
+            int[] medians = new int[columns.length];
+            LongSupplier[] bounds = new LongSupplier[columns.length];
             for (int j = 0; j < columns.length; j++) {
                 String col = Sql.quote(columns[j]);
                 int nonNull = q.add("COUNT(" + col + ")");
@@ -43,8 +43,13 @@ class ScanQueryTest {
             assertEquals(0, new BigDecimal("0.75").compareTo(new BigDecimal(q.ordered().kthValue(medians[1]).toString())));
             assertEquals(0, new BigDecimal("3000000").compareTo(new BigDecimal(q.ordered().kthValue(medians[2]).toString())));
             assertEquals(0, new BigDecimal("3.5").compareTo(new BigDecimal(q.ordered().kthValue(medians[3]).toString())));
+            assertEquals(0, new BigDecimal("600").compareTo(new BigDecimal(q.ordered().kthValue(medians[4]).toString())));
+            assertEquals(0, new BigDecimal("900").compareTo(new BigDecimal(q.ordered().kthValue(medians[5]).toString())));
+            // i and p (5 x 101 possible pairs) share one GROUP BY; x (801 values) would make 404,505 pairs with them, y
+            // (1,201) 962,001 with x: each its own.
             String sql = q.ordered().sql();
-            assertTrue(sql.contains("GROUP BY `i`") && sql.contains("GROUP BY `p`"), sql);
+            assertTrue(sql.contains("GROUP BY `i`, `p` UNION ALL") && sql.contains("GROUP BY `x` UNION ALL")
+                    && sql.contains("GROUP BY `y` UNION ALL"), sql);
             assertFalse(sql.contains("GROUP BY `w`") || sql.contains("GROUP BY `d`"), sql);
             assertTrue(sql.contains("ROW_NUMBER() OVER (ORDER BY `w`)") && sql.contains("ROW_NUMBER() OVER (ORDER BY `d`)"), sql);
             assertEquals(2, q.queries(), "the scan and one ordered pass");
