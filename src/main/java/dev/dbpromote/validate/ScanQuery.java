@@ -208,6 +208,7 @@ final class ScanQuery {
                 return;
             }
             build();
+            long start = System.nanoTime();
             Object[] window = new Object[outer.size()];
             Map<String, java.util.TreeMap<Object, Long>> counts = new HashMap<>();
             histogramColumns.forEach(c -> counts.put(c, new java.util.TreeMap<>(Checks::compareValues)));
@@ -258,6 +259,28 @@ final class ScanQuery {
                 }
             }
             values = window;
+            millis = (System.nanoTime() - start) / 1_000_000;
+        }
+
+        private long millis;
+        private int groupBys;
+
+        /**
+         * What the ordered pass did, for the progress log — {@code median/quantiles of `amount`, `qty` from 1 GROUP BY;
+         * window functions over `w`: 680 ms} — or null if no expectation needed it.
+         */
+        String summary() {
+            if (values == null) {
+                return null;
+            }
+            List<String> parts = new ArrayList<>();
+            if (!histogramColumns.isEmpty()) {
+                parts.add("k-th values of " + String.join(", ", histogramColumns) + " from " + groupBys + " GROUP BY (histogram)");
+            }
+            if (!outer.isEmpty()) {
+                parts.add("window functions over " + String.join(", ", inner.stream().filter(e -> !e.contains(" OVER ")).toList()));
+            }
+            return String.join("; ", parts) + ", " + millis + " ms";
         }
 
         /** The window aggregate each k-th value of the window form is, set by {@link #build}. */
@@ -312,6 +335,7 @@ final class ScanQuery {
                     product = b;
                 }
             }
+            groupBys = groups.size();
             List<String> branches = new ArrayList<>();
             params = new ArrayList<>();
             String window = String.join("", java.util.Collections.nCopies(outer.size(), ", NULL"));

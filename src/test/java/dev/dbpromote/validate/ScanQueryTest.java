@@ -53,6 +53,8 @@ class ScanQueryTest {
             assertFalse(sql.contains("GROUP BY `w`") || sql.contains("GROUP BY `d`"), sql);
             assertTrue(sql.contains("ROW_NUMBER() OVER (ORDER BY `w`)") && sql.contains("ROW_NUMBER() OVER (ORDER BY `d`)"), sql);
             assertEquals(2, q.queries(), "the scan and one ordered pass");
+            assertTrue(q.ordered().summary().startsWith("k-th values of `i`, `p`, `x`, `y` from 3 GROUP BY (histogram);"
+                    + " window functions over `w`, `d`, "), q.ordered().summary());
         }
     }
 
