@@ -498,7 +498,9 @@ final class Checks {
         };
         int denominator = q.add("COUNT(CASE WHEN " + considered + " THEN 1 END)");
         // GX's SQL a > b is NULL where one side is NULL, and NOT NULL is not unexpected; its equality is a CASE, where NULL is.
-        Fragment bad = new Fragment(considered + " AND NOT " + (nullFails ? "COALESCE(" + expected + ", FALSE)" : "(" + expected + ")"), binds);
+        // Where a NULL does not fail, the comparison is NULL wherever either side is, so it needs no "considered AND": one
+        // predicate per row fewer in the scan, the same rows.
+        Fragment bad = new Fragment(nullFails ? considered + " AND NOT COALESCE(" + expected + ", FALSE)" : "NOT (" + expected + ")", binds);
         return map(e, q, t, table, rows, denominator, bad, what, null);
     }
 
