@@ -21,12 +21,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Not a test: times a 20-expectation suite on one table with the default single-scan strategy, with
- * {@code --strategy per-expectation}, and a plain full scan of the referenced columns (the floor).
+ * Not a test: times a 22-expectation suite (20 scan aggregates, a median and quantiles) on one table with the default
+ * single-scan strategy, with {@code --strategy per-expectation} (each expectation its own query; a GX run issues at least as many),
+ * and a plain full scan of the referenced columns (the floor); prints the ratios of the same run and how the ordered
+ * pass (median, quantiles) ran.
  *
  * <pre>
- * mvn -B -q test-compile && java -cp "target/classes:target/test-classes:$(mvn -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
- *     dev.dbpromote.validate.bench.ValidateBenchmark [rows=5000000] [repeats=2] [suite.yaml]
+ * ./mvnw -B -q -o test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.dbpromote.validate.bench.ValidateBenchmark \
+ *     -Dexec.args="[rows=5000000] [repeats=2] [suite.yaml]"
  * </pre>
  * With {@code -Dbench.breakdown=true} it also prints what each aggregate of the scan costs.
  */
