@@ -589,7 +589,8 @@ final class Checks {
      * At least the number of distinct values {@code column} has, known after the scan, for choosing how the ordered pass
      * finds its k-th values ({@link ScanQuery.Ordered}): for an integer or DECIMAL column, the values its range can hold,
      * {@code (MAX - MIN) * 10^scale + 1}, from a MIN and a MAX in the scan (often there already); otherwise the scan's
-     * {@code COUNT(DISTINCT col)} if another expectation put one there; otherwise unknown ({@link Long#MAX_VALUE}).
+     * {@code COUNT(DISTINCT col)} of a floating-point column if another expectation put one there; otherwise unknown
+     * ({@link Long#MAX_VALUE}).
      * Text is never counted: a GROUP BY merges what its collation calls equal ('a' and 'A'), a sort keeps both rows.
      */
     static java.util.function.LongSupplier distinctBound(ScanQuery q, Schema.Table t, String column, String quoted) {
@@ -608,7 +609,8 @@ final class Checks {
                 return values.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : values.longValue();
             };
         }
-        if (!isNumeric(c)) {
+        if (!c.dataType().matches("float|double|real")) {
+            // Text (see above); BIT and YEAR come back as bytes and dates, not numbers to count in order.
             return () -> Long.MAX_VALUE;
         }
         return () -> {
@@ -619,7 +621,7 @@ final class Checks {
 
     /** Digits after the point of an integer (0) or DECIMAL column ({@code decimal(10,2)}: 2); null for any other type. */
     static Integer exactScale(Schema.Column c) {
-        if (c.dataType().matches("tinyint|smallint|mediumint|int|integer|bigint|year")) {
+        if (c.dataType().matches("tinyint|smallint|mediumint|int|integer|bigint")) {
             return 0;
         }
         if (c.dataType().matches("decimal|numeric")) {

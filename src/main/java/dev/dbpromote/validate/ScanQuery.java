@@ -210,8 +210,10 @@ final class ScanQuery {
             build();
             long start = System.nanoTime();
             Object[] window = new Object[outer.size()];
-            Map<String, java.util.TreeMap<Object, Long>> counts = new HashMap<>();
-            histogramColumns.forEach(c -> counts.put(c, new java.util.TreeMap<>(Checks::compareValues)));
+            // Per histogram column: its values in order (as numbers, each parsed once), each with a value as the server
+            // returned it and its row count.
+            Map<String, java.util.TreeMap<BigDecimal, Bucket>> counts = new HashMap<>();
+            histogramColumns.forEach(c -> counts.put(c, new java.util.TreeMap<>()));
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 for (int i = 0; i < params.size(); i++) {
                     Checks.bind(ps, i + 1, params.get(i));
@@ -230,7 +232,8 @@ final class ScanQuery {
                         for (int p = 0; p < h; p++) {
                             Object v = rs.getObject(p + 2);
                             if (v != null) {
-                                counts.get(histogramColumns.get(p)).merge(v, n, Long::sum);
+                                Object value = v instanceof Boolean b ? Long.valueOf(b ? 1 : 0) : v; // TINYINT(1) on MySQL
+                                counts.get(histogramColumns.get(p)).computeIfAbsent(new BigDecimal(value.toString()), x -> new Bucket(value)).rows += n;
                             }
                         }
                     }
@@ -242,7 +245,7 @@ final class ScanQuery {
             kthValues = new Object[kths.size()];
             for (int i = 0; i < kths.size(); i++) {
                 Kth kth = kths.get(i);
-                java.util.TreeMap<Object, Long> histogram = counts.get(kth.column());
+                java.util.TreeMap<BigDecimal, Bucket> histogram = counts.get(kth.column());
                 if (histogram == null) {
                     kthValues[i] = window[kthColumns[i]];
                     continue;
@@ -250,10 +253,10 @@ final class ScanQuery {
                 // The first value whose running count reaches k is the k-th smallest.
                 long k = kth.k().getAsLong();
                 long running = 0;
-                for (Map.Entry<Object, Long> bucket : histogram.entrySet()) {
-                    running += bucket.getValue();
+                for (Bucket bucket : histogram.values()) {
+                    running += bucket.rows;
                     if (running >= k) {
-                        kthValues[i] = bucket.getKey();
+                        kthValues[i] = bucket.value;
                         break;
                     }
                 }
@@ -281,6 +284,16 @@ final class ScanQuery {
                 parts.add("window functions over " + String.join(", ", inner.stream().filter(e -> !e.contains(" OVER ")).toList()));
             }
             return String.join("; ", parts) + ", " + millis + " ms";
+        }
+
+        /** One value of a histogram and the rows that have it. */
+        private static final class Bucket {
+            private final Object value;
+            private long rows;
+
+            Bucket(Object value) {
+                this.value = value;
+            }
         }
 
         /** The window aggregate each k-th value of the window form is, set by {@link #build}. */

@@ -151,10 +151,11 @@ class ExpectationsTest {
      */
     @EachServer
     void medianAndQuantilesAreTheSameFromAHistogramAndFromWindowFunctions(TestDatabase db) throws Exception {
-        db.execute("CREATE TABLE m (id INT PRIMARY KEY, i INT, p DECIMAL(6,2), w BIGINT, d DOUBLE, e DOUBLE)",
+        db.execute("CREATE TABLE m (id INT PRIMARY KEY, i INT, p DECIMAL(6,2), w BIGINT, d DOUBLE, e DOUBLE, f TINYINT(1))",
                 "INSERT INTO m (id, i) VALUES (1, 3), (2, 1), (3, 4), (4, 1), (5, 5), (6, 9), (7, 2), (8, 6), (9, 5), (10, 3), (11, NULL), (12, NULL)",
-                "UPDATE m SET p = i / 4, w = i * 1000000, d = i + 0.5, e = i + 0.5");
-        // Sorted non-null i: 1 1 2 3 3 4 5 5 6 9; with id <= 7: 1 1 2 3 4 5 9.
+                "UPDATE m SET p = i / 4, w = i * 1000000, d = i + 0.5, e = i + 0.5, f = i % 2");
+        // Sorted non-null i: 1 1 2 3 3 4 5 5 6 9; with id <= 7: 1 1 2 3 4 5 9. f (MySQL's JDBC reads TINYINT(1) as a
+        // boolean): 0 0 0 1 1 1 1 1 1 1, a median of 1 as a number.
         String quantiles = "quantile_ranges: {quantiles: [0, 0.25, 0.5, 0.9, 1], value_ranges: [[0, 99e6], [0, 99e6], [0, 99e6], [0, 99e6], [0, 99e6]]}";
         String suite = """
                 tables:
@@ -170,6 +171,7 @@ class ExpectationsTest {
                     - expect_column_quantile_values_to_be_between: {column: i, %s}
                     - expect_column_quantile_values_to_be_between: {column: w, %s}
                     - expect_column_quantile_values_to_be_between: {column: d, %s}
+                    - expect_column_median_to_be_between: {column: f, min_value: 1, max_value: 1}
                 """.formatted(quantiles, quantiles, quantiles);
         for (Strategy strategy : Strategy.values()) {
             ValidationResult r = run(db, suite, strategy);
