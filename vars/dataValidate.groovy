@@ -7,6 +7,9 @@ Map call(Map args = [:]) {
     if (!a.env) {
         error("dataValidate: missing env. Name the environment from dbpromote.yaml, e.g. dataValidate(env: 'dev').")
     }
+    if (dbpromoteEngine.pluginInstalled()) {
+        return dbpromoteEngine.viaPlugin(fn: 'dataValidate', args: a, command: ['validate'], envKey: dbpromoteEngine.envKey(a.env as String, a.pr))
+    }
     return dbpromoteEngine.run(step: 'dataValidate', command: ['validate'], args: a,
             options: [env: a.env, pr: a.pr, suite: a.suite, strategy: a.strategy],
             envKey: dbpromoteEngine.envKey(a.env as String, a.pr), retries: a.retries, warnOnly: a.warnOnly).result

@@ -7,6 +7,9 @@ Map call(Map args = [:]) {
     if (!a.env) {
         error("dbMigrate: missing env. Name the environment from dbpromote.yaml, e.g. dbMigrate(env: 'dev').")
     }
+    if (dbpromoteEngine.pluginInstalled()) {
+        return dbpromoteEngine.viaPlugin(fn: 'dbMigrate', args: a, command: ['migrate'], envKey: dbpromoteEngine.envKey(a.env as String, a.pr))
+    }
     return dbpromoteEngine.run(step: 'dbMigrate', command: ['migrate'], args: a, options: [env: a.env, pr: a.pr, target: a.target],
             envKey: dbpromoteEngine.envKey(a.env as String, a.pr), retries: a.retries).result
 }

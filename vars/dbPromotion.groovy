@@ -18,7 +18,7 @@ Map call(Map args = [:]) {
     if (problem) {
         error("dbPromotion: ${problem}")
     }
-    Map state = [visited: [], plan: null, image: a.image ?: null, approvals: [:]]
+    Map state = [visited: [], plan: null, image: a.image ?: null, approvals: [:], approvers: [:]]
     try {
         promote(a, state)
     } catch (err) {
@@ -36,7 +36,7 @@ void promote(Map a, Map state) {
         runStage(state, 'Check') {
             // Read on the agent: DBPROMOTE_IMAGE may be a node property, which only exists inside `node`.
             state.image = state.image ?: (env.DBPROMOTE_IMAGE ?: null)
-            Map engineArgs = stepArgs(a, credentialsFor(a.credentials as Map, [:], null))
+            Map engineArgs = stepArgs(a, dbpromoteEngine.mergeCredentials(credentialLayers(a.credentials as Map, [:], null)))
             dbpromoteEngine.run(step: 'dbPromotion', command: ['check'], args: engineArgs, options: [:], envKey: null)
             dbpromoteEngine.run(step: 'dbPromotion', command: ['lint'], args: engineArgs, options: [:], envKey: null)
             String commitMessage = null
@@ -114,7 +114,12 @@ void runPlannedStage(Map s, Map a, Map plan, Map state) {
             if (s.step == 'validate') {
                 args.warnOnly = s.warnOnly ?: false
             }
-            Map result = dbpromoteEngine.step(s.step as String, args)
+            // who approved this environment's gate, for the plugin's build action (ignored by the engine)
+            Object approver = state.approvers[s.environment]
+            Map result = null
+            withEnv(approver ? ["DBPROMOTE_APPROVER=${approver}".toString()] : []) {
+                result = dbpromoteEngine.step(s.step as String, args)
+            }
             if (s.step == 'deploy') {
                 state.image = deployedImage(result, state.image as String)
             }
@@ -202,6 +207,7 @@ void approve(Map s, Map a, Map plan, Map state) {
     currentBuild.description = ((currentBuild.description ?: '') + "${what} approved by ${approver}\n").toString()
     state.lastApprover = approver
     state.approvals[target] = [attribute: gate.kind == 'switchover' ? 'switchoverApprovedBy' : 'approvedBy', user: approver]
+    state.approvers[target] = approver
 }
 
 /**
@@ -363,10 +369,9 @@ Map stepArgs(Map a, Map credentials) {
 }
 
 /** A step's common arguments with the credentials of its environment (dbpromote.yaml's, then the arguments'). */
-@NonCPS
 Map envArgs(Map a, Map plan, String envName) {
     Map e = ((plan.environments ?: [:]) as Map)[envName] as Map
-    return stepArgs(a, credentialsFor(a.credentials as Map, (e?.credentials ?: [:]) as Map, envName))
+    return stepArgs(a, dbpromoteEngine.mergeCredentials(credentialLayers(a.credentials as Map, (e?.credentials ?: [:]) as Map, envName)))
 }
 
 @NonCPS
@@ -462,22 +467,12 @@ String planProblem(Map plan, Map a) {
     return null
 }
 
-/** Credential ids for one environment: dbpromote.yaml's, then the arguments' defaults, then the arguments' for that environment. */
+/** Credential layers for one environment, weakest first: dbpromote.yaml's, the arguments' defaults, the arguments' for that environment. */
 @NonCPS
-Map credentialsFor(Map args, Map fromConfig, String envName) {
-    Map result = [:]
+List credentialLayers(Map args, Map fromConfig, String envName) {
     List layers = [fromConfig ?: [:], (args ?: [:]).findAll { k, v -> k in ['aws', 'kubeconfig', 'passwords'] }]
     if (envName && args?.get(envName) instanceof Map) {
         layers << args[envName]
     }
-    layers.each { Map layer ->
-        layer.each { k, v ->
-            if (k == 'passwords') {
-                result.passwords = ((result.passwords ?: [:]) as Map) + ((v ?: [:]) as Map)
-            } else if (v != null) {
-                result[k] = v
-            }
-        }
-    }
-    return result
+    return layers
 }

@@ -14,7 +14,7 @@ Map call(Map args = [:]) {
             Map engineArgs = [config: a.config, engine: a.engine, credentials: [:], dryRun: a.dryRun]
             Map check = dbpromoteEngine.run(step: 'dbPromotionReaper', command: ['check'], args: engineArgs, options: [:],
                     envKey: null, publish: false).result
-            Map credentials = reaperCredentials(check, (a.credentials ?: [:]) as Map)
+            Map credentials = dbpromoteEngine.mergeCredentials(reaperCredentialLayers(check, (a.credentials ?: [:]) as Map))
             result = dbpromoteEngine.run(step: 'dbPromotionReaper', command: ['env', 'reap'], args: engineArgs + [credentials: credentials],
                     options: [:], envKey: null, retries: a.retries).result
         }
@@ -27,21 +27,11 @@ Map call(Map args = [:]) {
     return result
 }
 
-/** The credential ids of every per-PR environment in dbpromote.yaml, then the argument's (which win). */
+/** The credential layers: every per-PR environment's in dbpromote.yaml, then the argument's (which win). */
 @NonCPS
-Map reaperCredentials(Map check, Map fromArgs) {
-    Map result = [:]
+List reaperCredentialLayers(Map check, Map fromArgs) {
     List layers = ((check?.environments ?: [:]) as Map).values().findAll { it instanceof Map && it.strategy == 'clone' }
             .collect { (it.credentials ?: [:]) as Map }
     layers << fromArgs
-    layers.each { Map layer ->
-        layer.each { k, v ->
-            if (k == 'passwords') {
-                result.passwords = ((result.passwords ?: [:]) as Map) + ((v ?: [:]) as Map)
-            } else if (v != null) {
-                result[k] = v
-            }
-        }
-    }
-    return result
+    return layers
 }

@@ -7,6 +7,9 @@ Map call(Map args = [:]) {
     if (!a.env) {
         error("dbSnapshot: missing env. Name the environment from dbpromote.yaml, e.g. dbSnapshot(env: 'production').")
     }
+    if (dbpromoteEngine.pluginInstalled()) {
+        return dbpromoteEngine.viaPlugin(fn: 'dbSnapshot', args: a, command: ['snapshot'], envKey: a.env as String)
+    }
     return dbpromoteEngine.run(step: 'dbSnapshot', command: ['snapshot'], args: a, options: [env: a.env],
             envKey: a.env as String, retries: a.retries).result
 }

@@ -36,6 +36,38 @@ List unknownKeys(Map defaults, Map args) {
 }
 
 /**
+ * true when the dbpromote plugin is installed: it puts DBPROMOTE_PLUGIN (its version) into every Pipeline build's
+ * environment, and the vars then call its steps. Read from env, which the sandbox allows; a Jenkinsfile can go back
+ * to the library's own implementation with withEnv(['DBPROMOTE_PLUGIN=']).
+ */
+boolean pluginInstalled() {
+    return env.DBPROMOTE_PLUGIN ? true : false
+}
+
+/**
+ * The plugin's step {@code fn} (the var's namesake) with the var's merged arguments: it runs the engine as a Jenkins
+ * tool, binds the credentials through the Credentials API, maps the exit code and records the build action. The
+ * reports are then published as run() does (junit, archiveArtifacts, publishHTML), so the build page is the same either way.
+ * spec keys: fn, args (the var's merged arguments), command, envKey.
+ */
+Map viaPlugin(Map spec) {
+    Map a = spec.args
+    String stateDir = stateDir(a.config as String)
+    String reportName = reportName(spec.command as List, spec.envKey as String)
+    try {
+        return steps."${spec.fn}"(pluginArguments(a))
+    } finally {
+        publish(stateDir, reportName, a.dryRun && spec.command == ['migrate'] ? "${reportName}-plan".toString() : reportName)
+    }
+}
+
+/** The var's arguments as the plugin's step takes them: nulls left out, except pr (an explicit null means a fixed environment). */
+@NonCPS
+Map pluginArguments(Map a) {
+    return a.findAll { k, v -> v != null || k == 'pr' }
+}
+
+/**
  * Runs {@code dbpromote <command> [options] [switches] --output json} on the current agent and returns
  * {@code [exitCode: n, result: <the engine's JSON result, or [:]>, attempts: n]}.
  *
@@ -167,12 +199,19 @@ String missingEngineMessage(String step, String bin) {
             "It needs Java 17 on the agent. See the README, section 'Use it in Jenkins'."
 }
 
-/** The engine: the step's engine argument, else $DBPROMOTE_HOME/bin/dbpromote, else dbpromote on PATH. */
+/**
+ * The engine: the step's engine argument, else $DBPROMOTE_HOME/bin/dbpromote, else the plugin's dbpromote tool
+ * (DBPROMOTE_TOOL names the first one; the tool step installs it on this agent if need be), else dbpromote on PATH.
+ * The plugin's steps look in the same order.
+ */
 String enginePath(String engine) {
     if (engine) {
         return engine
     }
     String home = env.DBPROMOTE_HOME
+    if (!home && env.DBPROMOTE_TOOL) {
+        home = tool(name: env.DBPROMOTE_TOOL, type: 'dbpromote')
+    }
     return home ? "${home.replaceAll('/+$', '')}/bin/dbpromote" : 'dbpromote'
 }
 
@@ -205,6 +244,27 @@ def withDbpromoteCredentials(Map credentials, Closure body) {
     return withCredentials(bindings) {
         body()
     }
+}
+
+/**
+ * Credential ids merged layer over layer, later layers winning: aws and kubeconfig are replaced, passwords merged by
+ * variable. Each layer is [aws: id, kubeconfig: id, passwords: [VARIABLE: id]] (null values and null layers ignored).
+ * dbPromotion: dbpromote.yaml's for the environment, the arguments' defaults, the arguments' for the environment;
+ * dbPromotionReaper: every per-PR environment's from dbpromote.yaml, then its argument.
+ */
+@NonCPS
+Map mergeCredentials(List layers) {
+    Map result = [:]
+    layers.findAll { it instanceof Map }.each { Map layer ->
+        layer.each { k, v ->
+            if (k == 'passwords') {
+                result.passwords = ((result.passwords ?: [:]) as Map) + ((v ?: [:]) as Map)
+            } else if (v != null) {
+                result[k] = v
+            }
+        }
+    }
+    return result
 }
 
 @NonCPS

@@ -8,6 +8,9 @@ Map call(Map args = [:]) {
     if (!a.env) {
         error("k8sDeploy: missing env. Name the environment from dbpromote.yaml, e.g. k8sDeploy(env: 'dev', image: 'registry/orders@sha256:...').")
     }
+    if (dbpromoteEngine.pluginInstalled()) {
+        return dbpromoteEngine.viaPlugin(fn: 'k8sDeploy', args: a, command: ['deploy'], envKey: dbpromoteEngine.envKey(a.env as String, a.pr))
+    }
     return dbpromoteEngine.run(step: 'k8sDeploy', command: ['deploy'], args: a, options: [env: a.env, pr: a.pr, image: a.image],
             envKey: dbpromoteEngine.envKey(a.env as String, a.pr), retries: a.retries).result
 }

@@ -2,6 +2,7 @@ package dev.dbpromote.jenkins
 
 import static org.junit.jupiter.api.Assertions.assertEquals
 import static org.junit.jupiter.api.Assertions.assertFalse
+import static org.junit.jupiter.api.Assertions.assertNull
 import static org.junit.jupiter.api.Assertions.assertTrue
 
 import org.junit.jupiter.api.Test
@@ -266,5 +267,40 @@ class StepsTest extends LibraryTestBase {
     void destroyNeedsAPullRequest() {
         Throwable thrown = runPipelineExpectingFailure("dbEnvDestroy()")
         assertTrue(thrown.message.startsWith('dbEnvDestroy: missing pr.'), thrown.message)
+    }
+
+    @Test
+    void withThePluginInstalledTheVarsCallItsStepsAndStillPublishTheReports() {
+        envVars.DBPROMOTE_PLUGIN = '0.1.0' // what the plugin puts into every Pipeline build
+        envVars.CHANGE_ID = '42'
+        PluginSteps plugin = new PluginSteps()
+        binding.setVariable('steps', plugin)
+        files['.dbpromote/junit/migrate-staging.xml'] = '<testsuites/>'
+
+        Object returned = runPipeline("rdsClone(fresh: true)\nreturn dbMigrate(env: 'staging', pr: null, target: '2.1')")
+
+        assertEquals([], shCalls, 'the plugin runs the engine, not sh')
+        assertEquals(['rdsClone', 'dbMigrate'], plugin.calls.collect { it[0] })
+        assertEquals([config: 'dbpromote.yaml', credentials: [:], dryRun: false, env: 'dev', pr: '42', fresh: true, retries: 2],
+                plugin.calls[0][1])
+        Map migrate = plugin.calls[1][1] as Map
+        assertTrue(migrate.containsKey('pr'), 'an explicit pr: null (a fixed environment) reaches the step')
+        assertNull(migrate.pr)
+        assertFalse(migrate.containsKey('engine'), 'unset arguments are left to the step')
+        assertEquals('2.1', migrate.target)
+        assertEquals('dbMigrate', (returned as Map).step)
+        assertEquals([[testResults: '.dbpromote/junit/migrate-staging.xml', allowEmptyResults: true]], mapArgs('junit'))
+    }
+
+    @Test
+    void withEnvCanKeepTheLibrarysOwnImplementationWithThePluginInstalled() {
+        envVars.DBPROMOTE_PLUGIN = '0.1.0'
+        PluginSteps plugin = new PluginSteps()
+        binding.setVariable('steps', plugin)
+
+        runPipeline("withEnv(['DBPROMOTE_PLUGIN=']) { rdsClone(pr: '42') }")
+
+        assertEquals([], plugin.calls)
+        assertEquals([CLONE_SCRIPT], shCalls*.script)
     }
 }

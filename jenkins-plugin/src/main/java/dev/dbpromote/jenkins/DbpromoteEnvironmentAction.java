@@ -26,6 +26,8 @@ public class DbpromoteEnvironmentAction implements RunAction2 {
     private String database;
     private String image;
     private String approver;
+    /** Set by the library's dbPromotion around an environment's stages: who approved its gate. */
+    static final String APPROVER_VARIABLE = "DBPROMOTE_APPROVER";
     private String validationReport;
     private String junitReport;
     private final List<StepRecord> steps = new ArrayList<>();
@@ -63,6 +65,11 @@ public class DbpromoteEnvironmentAction implements RunAction2 {
                 }
             }
             setIfPresent(result, "approvedBy", v -> action.approver = v);
+            // dbPromotion runs an environment's stages with the approver of its gate in DBPROMOTE_APPROVER
+            String approver = contextEnv.get(APPROVER_VARIABLE);
+            if (approver != null && !approver.isBlank()) {
+                action.approver = approver;
+            }
             String report = new EngineRun(step, null).reportName(envKey);
             FilePath state = new EngineRun(step, null).stateDir(workspace);
             String base = relative(workspace, state);

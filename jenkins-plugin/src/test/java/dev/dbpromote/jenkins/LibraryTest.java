@@ -1,24 +1,46 @@
 package dev.dbpromote.jenkins;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.fail;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
+import hudson.model.Failure;
+import hudson.model.Item;
+import hudson.model.Result;
+import hudson.model.User;
 import hudson.plugins.git.GitSCM;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
 import hudson.slaves.EnvironmentVariablesNodeProperty;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
+import org.jenkins.plugins.lockableresources.LockableResource;
+import org.jenkins.plugins.lockableresources.LockableResourcesManager;
+import org.jenkinsci.plugins.workflow.actions.LabelAction;
+import org.jenkinsci.plugins.workflow.actions.TagsAction;
 import org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition;
+import org.jenkinsci.plugins.workflow.cps.nodes.StepStartNode;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.graphanalysis.DepthFirstScanner;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.jenkinsci.plugins.workflow.libs.GlobalLibraries;
 import org.jenkinsci.plugins.workflow.libs.LibraryConfiguration;
+import org.jenkinsci.plugins.workflow.support.steps.input.InputAction;
+import org.jenkinsci.plugins.workflow.support.steps.input.InputStepExecution;
 import org.junit.AfterClass;
 import org.junit.Before;
 import org.junit.BeforeClass;
@@ -27,6 +49,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
 
 /**
  * The shared library itself in a real Jenkins: {@code vars/} of this checkout as the global library
@@ -153,5 +176,299 @@ public class LibraryTest {
         j.assertLogContains("dropped schema " + clone + " and user " + clone, b);
         j.assertLogNotContains("dropped schema orders ", b);
         j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
+    }
+
+    // ---- dbPromotion() in a real Jenkins: the library, the engine and the database are real; only the multibranch
+    // job is simulated by the branch variables it sets (BRANCH_NAME, CHANGE_ID), around Jenkinsfile.example's call.
+
+    private static final String PR_BUILD = "withEnv(['BRANCH_NAME=PR-7', 'CHANGE_ID=7', 'CHANGE_TARGET=main']) {\n    dbPromotion()\n}";
+    /** The same PR build with the library's own implementation (sh) although the plugin is installed (README). */
+    private static final String PR_BUILD_LIBRARY_ALONE = "withEnv(['BRANCH_NAME=PR-7', 'CHANGE_ID=7', 'CHANGE_TARGET=main', 'DBPROMOTE_PLUGIN=']) {\n    dbPromotion()\n}";
+    private static final String MAIN_BUILD = "withEnv(['BRANCH_NAME=main']) {\n    dbPromotion()\n}";
+    private static final String SKIPPED = "SKIPPED_FOR_CONDITIONAL";
+    private static final String RAN = "ran";
+
+    /**
+     * A project repository for app {@code app}: Jenkinsfile.example with its dbPromotion() call inside the branch
+     * variables {@code build} sets; production is the database {@code app} on the embedded MariaDB (also the clones'
+     * source), staging the database {@code app_staging}, both in place, approvers [alice]; V2 adds a column.
+     */
+    private Path promotionProject(String app, String build, Map<String, String> moreMigrations) throws Exception {
+        server.sql("CREATE DATABASE " + app + "; CREATE TABLE " + app + ".customers (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL);"
+                + " INSERT INTO " + app + ".customers VALUES (1, 'Ada'), (2, 'Grace');"
+                + " CREATE DATABASE " + app + "_staging; CREATE TABLE " + app + "_staging.customers (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL);");
+        Path repo = tmp.newFolder(app).toPath();
+        Path checkout = new File(System.getProperty("dbpromote.checkout")).toPath();
+        String example = Files.readString(checkout.resolve("Jenkinsfile.example"), StandardCharsets.UTF_8);
+        assertTrue("Jenkinsfile.example calls dbPromotion(): " + example, example.contains("dbPromotion()"));
+        Files.writeString(repo.resolve("Jenkinsfile"), example.replace("dbPromotion()", build), StandardCharsets.UTF_8);
+        String db = "{strategy: in-place, host: 127.0.0.1, port: " + server.port + ", user: root, passwordEnv: ORDERS_DB_PASSWORD, database: ";
+        Files.writeString(repo.resolve("dbpromote.yaml"), String.join("\n",
+                "app: " + app,
+                "source:",
+                "  mysql: {host: 127.0.0.1, port: " + server.port + "}",
+                "  database: " + app,
+                "  user: root",
+                "  passwordEnv: ORDERS_DB_PASSWORD",
+                "migrations: {locations: [db/migrations], baselineVersion: \"1\"}",
+                "environments:",
+                "  dev:",
+                "    database: {strategy: clone, ttl: 1h}",
+                "  staging:",
+                "    database: " + db + app + "_staging}",
+                "    approvers: [alice]",
+                "  production:",
+                "    protected: true",
+                "    database: " + db + app + "}",
+                "    approvers: [alice]",
+                ""), StandardCharsets.UTF_8);
+        Files.createDirectories(repo.resolve("db/migrations"));
+        Files.writeString(repo.resolve("db/migrations/V2__add_email.sql"), "ALTER TABLE customers ADD COLUMN email VARCHAR(100) NULL;\n");
+        for (Map.Entry<String, String> m : moreMigrations.entrySet()) {
+            Files.writeString(repo.resolve("db/migrations").resolve(m.getKey()), m.getValue());
+        }
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", app);
+        return repo;
+    }
+
+    private WorkflowJob job(String name, Path repo) throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, name);
+        p.setDefinition(new CpsScmFlowDefinition(new GitSCM(repo.toUri().toString()), "Jenkinsfile"));
+        return p;
+    }
+
+    /** How many columns named email the customers table of {@code database} has (0 or 1). */
+    private static String emailColumns(String database) throws Exception {
+        return server.query("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '" + database
+                + "' AND table_name = 'customers' AND column_name = 'email'");
+    }
+
+    /** The databases of app {@code app} that are neither its production nor its staging one: its PR clones. */
+    private static List<String> clones(String app) throws Exception {
+        String all = server.query("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '" + app + "%'");
+        return java.util.Arrays.stream(all.split("\\s+")).filter(d -> !d.isEmpty() && !d.equals(app) && !d.equals(app + "_staging")).toList();
+    }
+
+    /**
+     * The build's stages in the order they were drawn, each with "ran" or the status Pipeline Graph View / Blue Ocean
+     * draw it with (the STAGE_STATUS tag Declarative's Utils sets: SKIPPED_FOR_CONDITIONAL).
+     */
+    private static Map<String, String> stages(WorkflowRun b) {
+        List<FlowNode> nodes = new DepthFirstScanner().allNodes(b.getExecution());
+        java.util.Collections.reverse(nodes);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (FlowNode n : nodes) {
+            LabelAction label = n.getPersistentAction(LabelAction.class);
+            // a stage's name and status are on its body's start node
+            if (n instanceof StepStartNode start && start.isBody() && label != null && start.getDescriptor() != null
+                    && "stage".equals(start.getDescriptor().getFunctionName())) {
+                TagsAction tags = n.getPersistentAction(TagsAction.class);
+                String status = tags == null ? null : tags.getTagValue("STAGE_STATUS");
+                out.put(label.getDisplayName(), status == null ? RAN : status);
+            }
+        }
+        return out;
+    }
+
+    /** The steps the build ran (function names; sh with its label: "sh (dbpromote clone dev-pr-7)"), in order. */
+    private static List<String> steps(WorkflowRun b) {
+        List<FlowNode> nodes = new DepthFirstScanner().allNodes(b.getExecution());
+        java.util.Collections.reverse(nodes);
+        List<String> out = new java.util.ArrayList<>();
+        for (FlowNode n : nodes) {
+            if (n instanceof org.jenkinsci.plugins.workflow.cps.nodes.StepAtomNode) {
+                out.add(n.getDisplayFunctionName()); // "sh (its label)" for sh
+            }
+        }
+        return out;
+    }
+
+    private static final List<String> ALL_STAGES = List.of("Check", "Dev: Destroy merged PR env", "Dev: Clone DB", "Dev: Migrate",
+            "Dev: Deploy", "Dev: Validate", "Approve staging", "Staging: Snapshot", "Staging: Migrate", "Staging: Deploy",
+            "Staging: Validate", "Approve production", "Production: Snapshot", "Production: Migrate", "Production: Deploy",
+            "Production: Validate");
+
+    /** Stage → status for the stages that ran (the others must be drawn skipped): every build shows all stages. */
+    private static Map<String, String> expectedStages(String... ran) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String s : ALL_STAGES) {
+            out.put(s, List.of(ran).contains(s) ? RAN : SKIPPED);
+        }
+        return out;
+    }
+
+    /** alice may approve (the gates' submitter, from dbpromote.yaml's approvers); bob may build and cancel, like any developer. */
+    private void usersAliceAndBob() {
+        j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
+        j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
+                .grant(Jenkins.READ, Item.READ, Item.BUILD, Item.CANCEL).everywhere().to("alice", "bob"));
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** Calls the input step's API (what POST $BUILD_URL/input/ID/proceedEmpty or /abort calls) as that user. */
+    private static void as(String user, Action action) throws Exception {
+        try (ACLContext ignored = ACL.as(User.getById(user, true))) {
+            action.run();
+        }
+    }
+
+    /** The gate {@code id} once the build waits at it. */
+    private static InputStepExecution waitForGate(WorkflowRun b, String id) throws Exception {
+        long end = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(5);
+        while (System.currentTimeMillis() < end) {
+            InputAction inputs = b.getAction(InputAction.class);
+            InputStepExecution gate = inputs == null ? null : inputs.getExecutions().stream()
+                    .filter(e -> e.getId().equals(id) && !e.isSettled()).findFirst().orElse(null);
+            if (gate != null) {
+                return gate;
+            }
+            if (!b.isBuilding()) {
+                fail("the build ended before gate " + id + ":\n" + JenkinsRule.getLog(b));
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no gate " + id + " after 5 min:\n" + JenkinsRule.getLog(b));
+    }
+
+    @Test
+    public void prBuildRunsDevAndDrawsTheLaterStagesSkipped() throws Exception {
+        // plugin + library with the engine only as the plugin's dbpromote tool (no DBPROMOTE_HOME, not on PATH): the
+        // library's own commands (check, lint, plan) find it through the tool step, the plugin's steps by themselves
+        j.jenkins.getGlobalNodeProperties().replace(new EnvironmentVariablesNodeProperty(
+                new EnvironmentVariablesNodeProperty.Entry("ORDERS_DB_PASSWORD", MariaDbServer.ROOT_PASSWORD)));
+        Path repo = promotionProject("prbuild", PR_BUILD, Map.of());
+        WorkflowRun b = j.buildAndAssertSuccess(job("prbuild", repo));
+        assertEquals(expectedStages("Check", "Dev: Clone DB", "Dev: Migrate"), stages(b));
+        j.assertLogContains("Skipped: promote.from is main: pull request builds stop after dev; merge to promote", b);
+        j.assertLogContains("Skipped: this service is not deployed by dbpromote", b);
+        j.assertLogContains("Lock acquired on [dbpromote-prbuild-dev-pr-7]", b);
+        List<String> clones = clones("prbuild");
+        assertEquals("one clone for PR 7: " + clones, 1, clones.size());
+        assertEquals("the PR's clone was migrated", "1", emailColumns(clones.get(0)));
+        assertEquals("staging untouched", "0", emailColumns("prbuild_staging"));
+        assertEquals("production untouched", "0", emailColumns("prbuild"));
+        assertNull("no gate on a PR build", b.getAction(InputAction.class));
+        j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
+        // plugin + library: the vars called the plugin's steps, which recorded the environment on the build
+        List<String> steps = steps(b);
+        assertTrue(steps.toString(), steps.contains("rdsClone") && steps.contains("dbMigrate"));
+        assertFalse(steps.toString(), steps.contains("sh (dbpromote clone dev-pr-7)") || steps.contains("sh (dbpromote migrate dev-pr-7)"));
+        DbpromoteEnvironmentAction dev = DbpromoteEnvironmentAction.forEnvironment(b, "dev-pr-7");
+        assertTrue("the plugin's build action for dev-pr-7", dev != null);
+        assertTrue(dev.getDatabase(), dev.getDatabase().contains(clones.get(0)));
+        assertEquals(List.of("rdsClone", "dbMigrate"), dev.getSteps().stream().map(DbpromoteEnvironmentAction.StepRecord::getStep).toList());
+        // the reports are published as the library alone publishes them
+        assertTrue(steps.toString(), steps.contains("junit"));
+    }
+
+    @Test
+    public void withoutThePluginsStepsTheLibraryRunsTheEngineOverSh() throws Exception {
+        Path repo = promotionProject("alone", PR_BUILD_LIBRARY_ALONE, Map.of());
+        WorkflowRun b = j.buildAndAssertSuccess(job("alone", repo));
+        assertEquals(expectedStages("Check", "Dev: Clone DB", "Dev: Migrate"), stages(b));
+        List<String> steps = steps(b);
+        assertTrue(steps.toString(), steps.contains("sh (dbpromote clone dev-pr-7)") && steps.contains("sh (dbpromote migrate dev-pr-7)"));
+        assertFalse(steps.toString(), steps.contains("rdsClone") || steps.contains("dbMigrate"));
+        assertTrue("no plugin build action", b.getActions(DbpromoteEnvironmentAction.class).isEmpty());
+        List<String> clones = clones("alone");
+        assertEquals(1, clones.size());
+        assertEquals("1", emailColumns(clones.get(0)));
+    }
+
+    @Test
+    public void mainBuildPassesBothGatesApprovedByAnApproverAndNotByAnotherUser() throws Exception {
+        usersAliceAndBob();
+        Path repo = promotionProject("gates", MAIN_BUILD, Map.of());
+        WorkflowRun b = job("gates", repo).scheduleBuild2(0).waitForStart();
+
+        InputStepExecution staging = waitForGate(b, "Promote-staging");
+        Failure refused = assertThrows("bob is not among staging's approvers", Failure.class, () -> as("bob", staging::doProceedEmpty));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("alice"));
+        assertFalse(staging.isSettled());
+        assertEquals("nothing ran in staging before the approval", "0", emailColumns("gates_staging"));
+        as("alice", staging::doProceedEmpty);
+
+        InputStepExecution production = waitForGate(b, "Promote-production");
+        assertEquals("staging migrated once approved", "1", emailColumns("gates_staging"));
+        assertEquals("production waits for its own gate", "0", emailColumns("gates"));
+        as("alice", production::doProceedEmpty);
+
+        j.assertBuildStatusSuccess(j.waitForCompletion(b));
+        assertEquals("1", emailColumns("gates"));
+        assertEquals(expectedStages("Check", "Approve staging", "Staging: Migrate", "Approve production", "Production: Migrate"), stages(b));
+        j.assertLogContains("only alice may approve; anyone who can cancel builds can abort.", b);
+        j.assertLogContains("promotion to staging approved by alice", b);
+        j.assertLogContains("promotion to production approved by alice", b);
+        assertTrue(b.getDescription(), b.getDescription().contains("staging approved by alice") && b.getDescription().contains("production approved by alice"));
+        j.assertLogContains("Lock acquired on [dbpromote-gates-staging]", b);
+        j.assertLogContains("Lock acquired on [dbpromote-gates-production]", b);
+        assertTrue("no PR clone on a main build", clones("gates").isEmpty());
+        // the plugin's build action per environment names its approver
+        assertEquals("alice", DbpromoteEnvironmentAction.forEnvironment(b, "staging").getApprover());
+        assertEquals("alice", DbpromoteEnvironmentAction.forEnvironment(b, "production").getApprover());
+        j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
+    }
+
+    @Test
+    public void aRejectedGateAbortsTheBuildAndChangesNothing() throws Exception {
+        usersAliceAndBob();
+        Path repo = promotionProject("reject", MAIN_BUILD, Map.of());
+        WorkflowRun b = job("reject", repo).scheduleBuild2(0).waitForStart();
+        InputStepExecution staging = waitForGate(b, "Promote-staging");
+        // bob may not approve, but Jenkins lets anyone with Job/Cancel abort: the library says so
+        as("bob", staging::doAbort);
+
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+        j.assertLogContains("staging rejected by bob at gate Promote-staging", b);
+        j.assertLogContains("WARNING: bob is not one of the approvers of staging (alice)", b);
+        assertTrue(b.getDescription(), b.getDescription().contains("staging rejected by bob"));
+        assertEquals(expectedStages("Check", "Approve staging"), stages(b));
+        j.assertLogContains("Skipped: not run: an earlier stage did not complete", b);
+        assertEquals("0", emailColumns("reject_staging"));
+        assertEquals("0", emailColumns("reject"));
+    }
+
+    @Test
+    public void aFailedMigrationNamesItsFileStatementAndLineInTheConsole() throws Exception {
+        Path repo = promotionProject("broken", PR_BUILD, Map.of("V3__broken.sql",
+                "-- fills the new column\nUPDATE customers SET email = 'a@example.invalid';\nUPDATE no_such_table SET x = 1;\n"));
+        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, job("broken", repo));
+        j.assertLogContains("V3__broken.sql failed at statement 2 of 2 (line 3)", b);
+        j.assertLogContains("UPDATE no_such_table SET x = 1", b);
+        // the stage that failed is Dev: Migrate; what follows is drawn skipped, saying why
+        Map<String, String> expected = expectedStages("Check", "Dev: Clone DB", "Dev: Migrate");
+        assertEquals(expected, stages(b));
+        j.assertLogContains("Skipped: not run: an earlier stage did not complete", b);
+        List<String> clones = clones("broken");
+        assertEquals("the PR's clone is kept for inspection: " + clones, 1, clones.size());
+        assertEquals("V2 stays applied on the clone", "1", emailColumns(clones.get(0)));
+        assertEquals("production untouched", "0", emailColumns("broken"));
+    }
+
+    @Test
+    public void eachEnvironmentsWorkRunsInsideItsOwnLock() throws Exception {
+        Path repo = promotionProject("locked", PR_BUILD, Map.of());
+        String resource = "dbpromote-locked-dev-pr-7"; // lock('dbpromote-<app>-<env key>'), README "What a build does"
+        LockableResourcesManager locks = LockableResourcesManager.get();
+        assertTrue(locks.createResource(resource));
+        LockableResource held = locks.fromName(resource);
+        assertTrue(locks.reserve(List.of(held), "ops"));
+
+        WorkflowRun b = job("locked", repo).scheduleBuild2(0).waitForStart();
+        j.waitForMessage("Trying to acquire lock on [" + resource + "]", b);
+        Thread.sleep(3000);
+        assertTrue("the build waits while another holds dev-pr-7's lock", b.isBuilding());
+        j.assertLogNotContains("dbpromote clone", b);
+        assertTrue("no clone made without the lock", clones("locked").isEmpty());
+
+        locks.unreserve(List.of(held));
+        j.assertBuildStatusSuccess(j.waitForCompletion(b));
+        j.assertLogContains("Lock acquired on [" + resource + "]", b);
+        assertEquals(1, clones("locked").size());
     }
 }

@@ -18,12 +18,14 @@ final class MariaDbServer implements AutoCloseable {
     static final String ROOT_PASSWORD = "Source-Root-pw-1";
     final DB db;
     final int port;
+    private final Path base;
 
     MariaDbServer(Path home) throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Files.createDirectories(home.resolve("tmp"));
+        base = home.resolve("base");
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder().setPort(port)
                 .setBaseDir(home.resolve("base").toFile()).setDataDir(home.resolve("data").toFile())
                 .setTmpDir(home.resolve("tmp").toString()).setSecurityDisabled(false)
@@ -45,6 +47,21 @@ final class MariaDbServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException(statements + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Runs one query as root with the mariadb client and returns its rows, tab-separated, without a header. */
+    String query(String sql) throws IOException, InterruptedException {
+        Path client = base.resolve("bin/mariadb");
+        if (!Files.isExecutable(client)) {
+            client = base.resolve("bin/mysql");
+        }
+        Process p = new ProcessBuilder(client.toString(), "--protocol=TCP", "-h127.0.0.1", "-P" + port, "-uroot",
+                "-p" + ROOT_PASSWORD, "-N", "-B", "-e", sql).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(sql + ": " + out);
+        }
+        return out.trim();
     }
 
     /**
