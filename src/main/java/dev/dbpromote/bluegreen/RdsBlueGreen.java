@@ -569,12 +569,20 @@ public final class RdsBlueGreen implements AutoCloseable {
         List<Reaped> out = new ArrayList<>();
         for (Db db : candidates()) {
             Map<String, String> tags = db.tags();
-            boolean mine = ManagedTags.isManaged(tags) && t.app().equals(tags.get(ManagedTags.APP)) && t.env().equals(tags.get(ManagedTags.ENV))
-                    && OLD_BLUE.equals(tags.get(ROLE));
+            boolean mine = mine(tags) && OLD_BLUE.equals(tags.get(ROLE));
             if (!mine || db.id().equals(t.identifier()) || !ManagedTags.isExpired(tags, now)) {
                 continue;
             }
             String expires = tags.get(ManagedTags.EXPIRES_AT);
+            List<String> foreign = db.members().stream().filter(m -> !describeInstance(m).map(i -> mine(tags(i.tagList()))).orElse(true)).toList();
+            if (!foreign.isEmpty()) {
+                // Every destructive action checks our tags on what it deletes: an instance someone added to the old
+                // cluster by hand is not ours, and the cluster cannot go without it.
+                progress.line("keeping old blue %s %s: its instance(s) %s are not tagged %s=%s for app '%s' and environment '%s'"
+                        + " (added by hand?); delete them yourself, then the next 'dbpromote env reap' removes the rest", t.kind(), db.id(),
+                        String.join(", ", foreign), ManagedTags.MANAGED_BY, ManagedTags.MANAGED_BY_VALUE, t.app(), t.env());
+                continue;
+            }
             if (dryRun) {
                 progress.line("dry run: would delete old blue %s %s (kept until %s)", t.kind(), db.id(), expires);
             } else {
@@ -584,6 +592,11 @@ public final class RdsBlueGreen implements AutoCloseable {
             out.add(new Reaped(db.id(), t.kind(), expires, dryRun));
         }
         return out;
+    }
+
+    /** Tagged by us for this app and environment. */
+    private boolean mine(Map<String, String> tags) {
+        return ManagedTags.isManaged(tags) && t.app().equals(tags.get(ManagedTags.APP)) && t.env().equals(tags.get(ManagedTags.ENV));
     }
 
     private List<Db> candidates() {

@@ -281,6 +281,14 @@ class RdsBlueGreenTest {
         assertEquals(0, run("env", "reap").exitCode());
         assertTrue(emu.exists("orders-aurora-old1"), "kept for keepBlueFor");
         emu.tag("orders-aurora-old1", ManagedTags.EXPIRES_AT, Instant.now().minusSeconds(1).toString()); // a day later
+        // An instance of the old cluster that is not ours (its tags changed by hand) keeps the whole cluster.
+        String managedBy = emu.tagsOf("orders-aurora-1-old1").get(ManagedTags.MANAGED_BY);
+        emu.tag("orders-aurora-1-old1", ManagedTags.MANAGED_BY, "someone-else");
+        CliRun.Result kept = run("env", "reap");
+        assertEquals(0, kept.exitCode(), kept.toString());
+        assertTrue(kept.err().contains("orders-aurora-1-old1 are not tagged"), kept.toString());
+        assertTrue(emu.calls("DeleteDBInstance").isEmpty() && emu.calls("DeleteDBCluster").isEmpty(), "nothing deleted");
+        emu.tag("orders-aurora-1-old1", ManagedTags.MANAGED_BY, managedBy);
         CliRun.Result reaped = run("env", "reap");
         assertTrue(reaped.out().contains("deleted aurora orders-aurora-old1"), reaped.out());
         assertEquals("orders-aurora-old1", emu.calls("DeleteDBCluster").get(0).params().get("DBClusterIdentifier"));
