@@ -13,11 +13,12 @@ import java.util.List;
  *              {@code replicating} or {@code switched-over}
  * @param problems why a guardrail refused, one line each
  * @param writesRefusedMillis how long blue refused writes before green took them (switchover only)
+ * @param deployment the RDS Blue/Green deployment's identifier ({@code bgd-...}); null for a self-managed pair
  */
 public record BlueGreenResult(String env, String action, String outcome, String phase, String blue, String green,
         String database, BinlogPosition snapshot, BinlogPosition finalPosition, Long lagSeconds, Long copiedRows,
         Long writesRefusedMillis, Instant switchedAt, Instant keepBlueUntil, List<String> problems, String message,
-        long millis) {
+        long millis, String deployment) {
 
     public BlueGreenResult {
         problems = problems == null ? List.of() : List.copyOf(problems);

@@ -43,9 +43,9 @@ public record BlueGreenTarget(String env, ConnectionSpec blue, ConnectionSpec gr
                     + " Set environments." + env + ".database.strategy: blue-green (with green: {host: ...}) to promote it blue/green.");
         }
         if (db.green() == null) {
-            throw DbPromoteException.invalid("Environment '" + env + "' is blue-green on " + (db.aurora() != null ? "Aurora" : "RDS")
-                    + "; this dbpromote does not drive RDS Blue/Green deployments yet (README: 'Production strategies: in place or blue/green')."
-                    + " For a self-managed server set environments." + env + ".database.green: {host: ..., port: ...}.");
+            throw DbPromoteException.invalid("Environment '" + env + "' is blue-green without a green: set environments." + env
+                    + ".database.green: {host: ..., port: ...} for a self-managed server, or rds: {instance: ...} / aurora: {cluster: ...}"
+                    + " for an RDS Blue/Green deployment (README: 'Production strategies: in place or blue/green').");
         }
         String host = db.host() != null ? db.host() : db.mysql().host();
         int port = db.port() != null ? db.port() : db.mysql() != null ? db.mysql().port() : 3306;

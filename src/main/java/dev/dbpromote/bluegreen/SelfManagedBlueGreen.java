@@ -496,7 +496,7 @@ public final class SelfManagedBlueGreen {
         Instant keep = r == null ? null : parse(r.attributes().get("bluegreen.keepBlueUntil"));
         return new BlueGreenResult(t.env(), action, outcome, phase, BlueGreenTarget.address(t.blue()), BlueGreenTarget.address(t.green()),
                 t.database(), snapshot, last, lag, rows, refused, switchedAt, keep, problems, message,
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000, null);
     }
 
     private static Instant parse(String s) {

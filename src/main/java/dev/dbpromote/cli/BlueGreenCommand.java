@@ -2,6 +2,7 @@ package dev.dbpromote.cli;
 
 import dev.dbpromote.bluegreen.BlueGreenResult;
 import dev.dbpromote.bluegreen.BlueGreenTarget;
+import dev.dbpromote.bluegreen.RdsBlueGreen;
 import dev.dbpromote.bluegreen.SelfManagedBlueGreen;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.core.Json;
@@ -17,8 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "bluegreen", description = {"Blue/green promotion of an environment's database (strategy: blue-green):",
         "create green replicating from blue, then 'migrate' and 'validate' with the same --env work on green,",
         "then switch over after the gate, or delete green if a step failed or the gate was rejected.",
-        "Exit 0 done, 1 a guardrail refused (replication lag, long transaction, broken replication; nothing changed),",
-        "2 invalid input or wrong phase (nothing changed), 3 a server failed or the switchover timed out (rolled back)."},
+        "On RDS/Aurora (rds:/aurora:) this drives an RDS Blue/Green deployment (green parameter group: greenParameterGroup).",
+        "Exit 0 done, 1 a guardrail refused (replication lag, long transaction, broken replication, green not available;",
+        "nothing changed), 2 invalid input or wrong phase (nothing changed), 3 a server or AWS failed, green did not become",
+        "available in time, or the switchover timed out (rolled back)."},
         mixinStandardHelpOptions = true,
         subcommands = {BlueGreenCommand.Create.class, BlueGreenCommand.Switchover.class, BlueGreenCommand.Delete.class,
                 BlueGreenCommand.Status.class})
@@ -33,12 +36,21 @@ final class BlueGreenCommand implements Runnable {
     }
 
     /** Runs one blue/green action and prints its result; a refusal by a guardrail is exit 1. */
-    static int run(CliContext context, SharedOptions options, String action, Function<SelfManagedBlueGreen, BlueGreenResult> step) {
+    static int run(CliContext context, SharedOptions options, String action, Function<SelfManagedBlueGreen, BlueGreenResult> step,
+            Function<RdsBlueGreen, BlueGreenResult> onRds) {
         String env = options.requireEnv();
         Config config = context.loadConfig(options);
-        BlueGreenTarget target = BlueGreenTarget.of(config, env, context.environment());
-        var bg = new SelfManagedBlueGreen(target, new EnvironmentStore(config.stateDir()), context.progress(), Clock.systemUTC());
-        BlueGreenResult r = step.apply(bg);
+        BlueGreenResult r;
+        if (RdsBlueGreen.Target.applies(config, env)) {
+            // RDS/Aurora: an RDS Blue/Green deployment, found again by its tags on every step.
+            try (RdsBlueGreen bg = RdsBlueGreen.open(config, env, context.environment(), context.progress(), Clock.systemUTC())) {
+                r = onRds.apply(bg);
+            }
+        } else {
+            BlueGreenTarget target = BlueGreenTarget.of(config, env, context.environment());
+            var bg = new SelfManagedBlueGreen(target, new EnvironmentStore(config.stateDir()), context.progress(), Clock.systemUTC());
+            r = step.apply(bg);
+        }
         if (!options.dryRun()) {
             Reports.write(config, "bluegreen-" + action, env, r);
         }
@@ -65,7 +77,7 @@ final class BlueGreenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return run(context, options, "create", bg -> bg.create(options.dryRun()));
+            return run(context, options, "create", bg -> bg.create(options.dryRun()), bg -> bg.create(options.dryRun()));
         }
     }
 
@@ -84,7 +96,7 @@ final class BlueGreenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return run(context, options, "switchover", bg -> bg.switchover(options.dryRun()));
+            return run(context, options, "switchover", bg -> bg.switchover(options.dryRun()), bg -> bg.switchover(options.dryRun()));
         }
     }
 
@@ -102,7 +114,7 @@ final class BlueGreenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return run(context, options, "delete", bg -> bg.delete(options.dryRun()));
+            return run(context, options, "delete", bg -> bg.delete(options.dryRun()), bg -> bg.delete(options.dryRun()));
         }
     }
 
@@ -118,7 +130,7 @@ final class BlueGreenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return run(context, options, "status", SelfManagedBlueGreen::status);
+            return run(context, options, "status", SelfManagedBlueGreen::status, RdsBlueGreen::status);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dbpromote.cli;
 
+import dev.dbpromote.bluegreen.RdsBlueGreen;
 import dev.dbpromote.clone.Cloners;
 import dev.dbpromote.clone.DatabaseCloner;
 import dev.dbpromote.clone.EnvironmentLifecycle;
@@ -231,7 +232,8 @@ final class EnvCommand implements Runnable {
         }
     }
 
-    @Command(name = "reap", description = "Delete every expired managed clone of this app (never other apps' clones, protected environments or the source).")
+    @Command(name = "reap", description = {"Delete every expired managed clone of this app (never other apps' clones, protected environments or the source),",
+            "and the old blue an RDS/Aurora blue/green switchover kept, once its keepBlueFor has passed (only with our tags; never production)."})
     static final class Reap implements Callable<Integer> {
         private final CliContext context;
         @Mixin
@@ -245,7 +247,16 @@ final class EnvCommand implements Runnable {
         public Integer call() {
             Config config = context.loadConfig(options);
             try (ClonerCache cache = new ClonerCache(config, context)) {
-                List<EnvironmentLifecycle.Deletion> done = cache.lifecycle().reap(options.dryRun());
+                List<EnvironmentLifecycle.Deletion> done = new java.util.ArrayList<>(cache.lifecycle().reap(options.dryRun()));
+                // The old blue an RDS/Aurora switchover left, once its keepBlueFor has passed (its own tags say so).
+                for (String env : config.environments().keySet()) {
+                    if (RdsBlueGreen.Target.applies(config, env)) {
+                        try (RdsBlueGreen bg = RdsBlueGreen.open(config, env, context.environment(), context.progress(), Clock.systemUTC())) {
+                            bg.reapOldBlue(options.dryRun()).forEach(o -> done.add(new EnvironmentLifecycle.Deletion(env + "/old-blue",
+                                    bg.target().aurora() ? "aurora" : "rds", o.id(), o.dryRun())));
+                        }
+                    }
+                }
                 Reports.write(config, "env-reap", "all", done);
                 if (options.json()) {
                     context.out().println(Json.write(done));
@@ -253,7 +264,8 @@ final class EnvCommand implements Runnable {
                     for (EnvironmentLifecycle.Deletion d : done) {
                         context.out().println((d.dryRun() ? "would delete " : "deleted ") + d.provider() + " " + d.id() + " (" + d.key() + ")");
                     }
-                    context.out().println(done.size() + " expired clone(s) " + (options.dryRun() ? "would be deleted" : "deleted"));
+                    context.out().println(done.size() + " expired " + (done.stream().anyMatch(d -> d.key().endsWith("/old-blue"))
+                            ? "resource(s) (clones, old blues)" : "clone(s)") + " " + (options.dryRun() ? "would be deleted" : "deleted"));
                 }
             }
             return ExitCode.OK;

@@ -1,11 +1,11 @@
 package dev.dbpromote.cli;
 
+import dev.dbpromote.bluegreen.BlueGreenTargets;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Json;
 import dev.dbpromote.core.Progress;
 import dev.dbpromote.db.ConnectionSpec;
-import dev.dbpromote.env.Targets;
 import dev.dbpromote.migrate.DbMigrate;
 import dev.dbpromote.migrate.MigrateResult;
 import dev.dbpromote.migrate.MigrationSet;
@@ -60,7 +60,7 @@ final class GateSummaryCommand implements Callable<Integer> {
         String problem = null;
         List<LintFinding> lint = List.of();
         try {
-            ConnectionSpec db = new Targets(config, context.environment()).connection(env, null);
+            ConnectionSpec db = BlueGreenTargets.of(config, context.environment()).connection(env, null);
             MigrateResult plan = new DbMigrate(db, set, Migrations.options(config, null, true, false), Progress.silent()).migrate();
             pending = plan.pending().stream().map(MigrateResult.PendingMigration::script).toList();
             Set<String> scripts = Set.copyOf(pending);

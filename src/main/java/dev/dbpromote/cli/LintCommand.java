@@ -1,8 +1,8 @@
 package dev.dbpromote.cli;
 
+import dev.dbpromote.bluegreen.BlueGreenTargets;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.db.ConnectionSpec;
-import dev.dbpromote.env.Targets;
 import dev.dbpromote.migrate.MigrateReports;
 import dev.dbpromote.migrate.MigrationSet;
 import dev.dbpromote.migrate.Migrations;
@@ -41,7 +41,7 @@ final class LintCommand implements Callable<Integer> {
             String env = options.requireEnv();
             config.environment(env);
             MigrationSet set = Migrations.scan(config);
-            ConnectionSpec db = new Targets(config, context.environment()).connection(env, options.pr());
+            ConnectionSpec db = BlueGreenTargets.of(config, context.environment()).connection(env, options.pr());
             context.progress().line("Linting the migrations pending on %s against its data", db.describe());
             // A blue-green environment's pending migrations run on green, where replication breakers are errors.
             boolean blueGreen = config.environment(env).database().isBlueGreen();

@@ -1,11 +1,11 @@
 package dev.dbpromote.cli;
 
+import dev.dbpromote.bluegreen.BlueGreenTargets;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.core.Json;
 import dev.dbpromote.db.ConnectionSpec;
 import dev.dbpromote.env.EnvironmentRecord;
 import dev.dbpromote.env.EnvironmentStore;
-import dev.dbpromote.env.Targets;
 import dev.dbpromote.migrate.AppliedMigration;
 import dev.dbpromote.migrate.DbMigrate;
 import dev.dbpromote.migrate.InfoResult;
@@ -47,7 +47,7 @@ final class MigrateCommand implements Callable<Integer> {
             String pr = options.pr();
             Config config = context.loadConfig(options);
             config.environment(env);
-            ConnectionSpec db = new Targets(config, context.environment()).connection(env, pr);
+            ConnectionSpec db = BlueGreenTargets.of(config, context.environment()).connection(env, pr);
             // goose ENVSUB reads the environment; Flyway's ${flyway:defaultSchema}/${flyway:user} name this target.
             MigrationSet set = Migrations.scan(config, context.environment(), db);
             return new Setup(config, set, db, env, EnvironmentRecord.key(env, pr));

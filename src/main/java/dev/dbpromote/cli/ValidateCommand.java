@@ -1,5 +1,6 @@
 package dev.dbpromote.cli;
 
+import dev.dbpromote.bluegreen.BlueGreenTargets;
 import dev.dbpromote.bluegreen.BlueGreenTarget;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.config.ValidateConfig;
@@ -7,7 +8,6 @@ import dev.dbpromote.core.DbPromoteException;
 import dev.dbpromote.core.Json;
 import dev.dbpromote.db.ConnectionSpec;
 import dev.dbpromote.env.EnvironmentRecord;
-import dev.dbpromote.env.Targets;
 import dev.dbpromote.validate.DataValidate;
 import dev.dbpromote.validate.Expectation;
 import dev.dbpromote.validate.ExpectationResult;
@@ -83,8 +83,8 @@ final class ValidateCommand implements Callable<Integer> {
             Suite s = new SuiteLoader(parameters).load(suiteFile);
             return plan(s, strat, envKey, vc);
         }
-        ConnectionSpec target = new Targets(config, context.environment()).connection(env, pr);
-        if (pr == null && BlueGreenTarget.selfManaged(config, env)) {
+        ConnectionSpec target = BlueGreenTargets.of(config, context.environment()).connection(env, pr);
+        if (pr == null && (BlueGreenTarget.selfManaged(config, env) || dev.dbpromote.bluegreen.RdsBlueGreen.Target.applies(config, env))) {
             // Green: the suite on green, then the comparison with blue at one binlog position (blue keeps taking writes).
             ValidationResult r = BlueGreenValidate.run(context, config, env, new ValidateRequest(target, null, suiteFile, parameters,
                     Set.of(), config.stateDir(), envKey, strat, vc.sampleRows(), warnOnly, vc.compareChunkKeys()), vc);

@@ -141,6 +141,23 @@ final class ConfigValidator {
             return;
         }
         boolean cloud = db.rds() != null || db.aurora() != null;
+        if (cloud && db.green() == null) {
+            if (db.rds() != null && db.aurora() != null) {
+                problem(at, "give either rds: {instance: ...} or aurora: {cluster: ...} for blue, not both");
+            }
+            // greenParameterGroup is checked by 'bluegreen create' (exit 2 before any AWS call): a plan or a gate needs no green.
+            if (db.switchoverTimeout() != null) {
+                try {
+                    java.time.Duration d = Durations.parse(db.switchoverTimeout());
+                    if (d.toSeconds() < 30 || d.toSeconds() > 3600) {
+                        problem(at + ".switchoverTimeout", "RDS takes a SwitchoverTimeout from 30s to 1h; '" + db.switchoverTimeout()
+                                + "' is outside it");
+                    }
+                } catch (RuntimeException e) {
+                    // reported above as not a duration
+                }
+            }
+        }
         if (!cloud && db.green() == null) {
             problem(at, "strategy: blue-green on a self-managed server needs the green server that replicates from it:"
                     + " green: {host: ..., port: 3306, user: ..., passwordEnv: ...} (or rds:/aurora: for an RDS Blue/Green deployment)");

@@ -1,5 +1,6 @@
 package dev.dbpromote.deploy;
 
+import dev.dbpromote.bluegreen.BlueGreenTargets;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.config.DeployConfig;
 import dev.dbpromote.config.EnvironmentConfig;
@@ -10,7 +11,6 @@ import dev.dbpromote.core.Secret;
 import dev.dbpromote.db.ConnectionSpec;
 import dev.dbpromote.env.EnvironmentRecord;
 import dev.dbpromote.env.EnvironmentStore;
-import dev.dbpromote.env.Targets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -259,7 +259,7 @@ public final class DeployPlanner {
 
     private ConnectionSpec database(DeployRequest request, List<String> warnings) {
         try {
-            return new Targets(config, environment).connection(request.env(), request.pr());
+            return BlueGreenTargets.of(config, environment).connection(request.env(), request.pr());
         } catch (DbPromoteException e) {
             if (request.dryRun() && e.kind() == DbPromoteException.Kind.INVALID_INPUT) {
                 warnings.add("DB connection not available for plan: " + e.getMessage());

@@ -18,21 +18,33 @@ public final class Targets {
     private final Config config;
     private final EnvironmentStore store;
     private final Function<String, String> environment;
+    private final Function<String, ConnectionSpec> rdsGreen;
 
+    /** Targets without RDS/Aurora blue/green: asking for an RDS green is refused (see {@code BlueGreenTargets}). */
     public Targets(Config config, Function<String, String> environment) {
+        this(config, environment, envName -> {
+            throw new IllegalStateException("no RDS blue/green lookup given for environment " + envName);
+        });
+    }
+
+    /**
+     * @param rdsGreen green's connection for an RDS/Aurora blue-green environment (by environment name), from the
+     *                 deployment dbpromote created; given by the bluegreen package, which knows the RDS API
+     */
+    public Targets(Config config, Function<String, String> environment, Function<String, ConnectionSpec> rdsGreen) {
         this.config = config;
         this.store = new EnvironmentStore(config.stateDir());
         this.environment = environment;
+        this.rdsGreen = rdsGreen;
     }
 
     public ConnectionSpec connection(String envName, String pr) {
         EnvironmentConfig env = config.environment(envName);
         if (env.database().isBlueGreen() && pr == null) {
             if (env.database().green() == null) {
-                // Never fall through to the in-place database: blue-green promises blue is not migrated.
-                throw DbPromoteException.invalid("Environment '" + envName + "' is blue-green on RDS/Aurora, which this dbpromote does"
-                        + " not drive yet (README: 'Production strategies: in place or blue/green'). Use strategy: in-place with a snapshot, or a"
-                        + " self-managed green (environments." + envName + ".database.green).");
+                // RDS/Aurora: green's endpoint from the deployment dbpromote created; never the in-place database, since
+                // blue-green promises blue is not migrated.
+                return rdsGreen.apply(envName);
             }
             return green(envName, env.database());
         }

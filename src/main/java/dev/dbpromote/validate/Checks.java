@@ -330,18 +330,16 @@ final class Checks {
                 // GX's SQL median: the middle value, or the mean of the two middle ones, of the non-null values.
                 int nonNull = nonNull(q, t, e.column(), col);
                 ScanQuery.Ordered o = q.ordered();
-                String v = o.alias(col);
-                String r = o.alias("ROW_NUMBER() OVER (ORDER BY " + col + ")");
-                // NULLs sort first: the k-th value is at row nulls + k.
                 java.util.function.LongSupplier nulls = () -> q.count(rows) - q.count(nonNull);
-                int lower = o.add("MAX(CASE WHEN " + r + " = ? THEN " + v + " END)", () -> List.of(nulls.getAsLong() + (q.count(nonNull) + 1) / 2));
-                int upper = o.add("MAX(CASE WHEN " + r + " = ? THEN " + v + " END)", () -> List.of(nulls.getAsLong() + q.count(nonNull) / 2 + 1));
+                java.util.function.LongSupplier bound = distinctBound(q, t, e.column(), col);
+                int lower = o.kth(col, bound, nulls, () -> (q.count(nonNull) + 1) / 2);
+                int upper = o.kth(col, bound, nulls, () -> q.count(nonNull) / 2 + 1);
                 yield new Compiled(e, q, s -> {
                     long n = s.count(nonNull);
                     Object median = null;
                     if (n > 0) {
-                        Object lo = s.ordered().value(lower);
-                        Object hi = s.ordered().value(upper);
+                        Object lo = s.ordered().kthValue(lower);
+                        Object hi = s.ordered().kthValue(upper);
                         median = n % 2 == 1 || !(lo instanceof Number) ? plain(lo)
                                 : new BigDecimal(lo.toString()).add(new BigDecimal(hi.toString())).divide(BigDecimal.valueOf(2));
                     }
@@ -358,22 +356,19 @@ final class Checks {
                 List<Object> bounds = (List<Object>) ranges.get("value_ranges");
                 int nonNull = nonNull(q, t, e.column(), col);
                 ScanQuery.Ordered o = q.ordered();
-                String v = o.alias(col);
-                String r = o.alias("ROW_NUMBER() OVER (ORDER BY " + col + ")");
+                java.util.function.LongSupplier nulls = () -> q.count(rows) - q.count(nonNull);
+                java.util.function.LongSupplier bound = distinctBound(q, t, e.column(), col);
                 List<Integer> handles = new ArrayList<>();
                 for (Object quantile : quantiles) {
                     BigDecimal qd = new BigDecimal(quantile.toString());
-                    handles.add(o.add("MAX(CASE WHEN " + r + " = ? THEN " + v + " END)", () -> {
-                        long n = q.count(nonNull);
-                        long row = qd.multiply(BigDecimal.valueOf(Math.max(0, n - 1))).setScale(0, java.math.RoundingMode.FLOOR).longValue() + 1;
-                        return List.of(q.count(rows) - n + row);
-                    }));
+                    handles.add(o.kth(col, bound, nulls, () -> qd.multiply(BigDecimal.valueOf(Math.max(0, q.count(nonNull) - 1)))
+                            .setScale(0, java.math.RoundingMode.FLOOR).longValue() + 1));
                 }
                 yield new Compiled(e, q, s -> {
                     List<Object> values = new ArrayList<>();
                     List<String> outside = new ArrayList<>();
                     for (int i = 0; i < handles.size(); i++) {
-                        Object value = s.count(nonNull) == 0 ? null : plain(s.ordered().value(handles.get(i)));
+                        Object value = s.count(nonNull) == 0 ? null : plain(s.ordered().kthValue(handles.get(i)));
                         values.add(value);
                         List<?> b = (List<?>) bounds.get(i);
                         boolean in = value instanceof Number n && (b.get(0) == null || new BigDecimal(n.toString()).compareTo(new BigDecimal(b.get(0).toString())) >= 0)
@@ -503,7 +498,9 @@ final class Checks {
         };
         int denominator = q.add("COUNT(CASE WHEN " + considered + " THEN 1 END)");
         // GX's SQL a > b is NULL where one side is NULL, and NOT NULL is not unexpected; its equality is a CASE, where NULL is.
-        Fragment bad = new Fragment(considered + " AND NOT " + (nullFails ? "COALESCE(" + expected + ", FALSE)" : "(" + expected + ")"), binds);
+        // Where a NULL does not fail, the comparison is NULL wherever either side is, so it needs no "considered AND": one
+        // predicate per row fewer in the scan, the same rows.
+        Fragment bad = new Fragment(nullFails ? considered + " AND NOT COALESCE(" + expected + ", FALSE)" : "NOT (" + expected + ")", binds);
         return map(e, q, t, table, rows, denominator, bad, what, null);
     }
 
@@ -586,6 +583,52 @@ final class Checks {
     static int nonNull(ScanQuery q, Schema.Table t, String column, String quoted) {
         boolean nullable = t.column(column).map(Schema.Column::nullable).orElse(true);
         return nullable ? q.add("COUNT(" + quoted + ")") : q.add("COUNT(*)");
+    }
+
+    /**
+     * At least the number of distinct values {@code column} has, known after the scan, for choosing how the ordered pass
+     * finds its k-th values ({@link ScanQuery.Ordered}): for an integer or DECIMAL column, the values its range can hold,
+     * {@code (MAX - MIN) * 10^scale + 1}, from a MIN and a MAX in the scan (often there already); otherwise the scan's
+     * {@code COUNT(DISTINCT col)} of a floating-point column if another expectation put one there; otherwise unknown
+     * ({@link Long#MAX_VALUE}).
+     * Text is never counted: a GROUP BY merges what its collation calls equal ('a' and 'A'), a sort keeps both rows.
+     */
+    static java.util.function.LongSupplier distinctBound(ScanQuery q, Schema.Table t, String column, String quoted) {
+        Schema.Column c = t.column(column).orElseThrow();
+        Integer scale = exactScale(c);
+        if (scale != null) {
+            int min = q.add("MIN(" + quoted + ")");
+            int max = q.add("MAX(" + quoted + ")");
+            return () -> {
+                Object lo = q.value(min);
+                Object hi = q.value(max);
+                if (lo == null || hi == null) {
+                    return 0;
+                }
+                BigDecimal values = new BigDecimal(hi.toString()).subtract(new BigDecimal(lo.toString())).movePointRight(scale).add(BigDecimal.ONE);
+                return values.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : values.longValue();
+            };
+        }
+        if (!c.dataType().matches("float|double|real")) {
+            // Text (see above); BIT and YEAR come back as bytes and dates, not numbers to count in order.
+            return () -> Long.MAX_VALUE;
+        }
+        return () -> {
+            Integer distinct = q.scanned("COUNT(DISTINCT " + quoted + ")");
+            return distinct == null ? Long.MAX_VALUE : q.count(distinct);
+        };
+    }
+
+    /** Digits after the point of an integer (0) or DECIMAL column ({@code decimal(10,2)}: 2); null for any other type. */
+    static Integer exactScale(Schema.Column c) {
+        if (c.dataType().matches("tinyint|smallint|mediumint|int|integer|bigint")) {
+            return 0;
+        }
+        if (c.dataType().matches("decimal|numeric")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(\\s*\\d+\\s*,\\s*(\\d+)\\s*\\)").matcher(c.columnType());
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        }
+        return null;
     }
 
     static boolean isNumeric(Schema.Column c) {

@@ -109,6 +109,10 @@ final class ExpectationRunner {
             }
             for (ScanQuery q : scans.values()) {
                 queries += q.queries() - 1; // the scans are counted above; this adds the deferred ones that ran
+                String ordered = q.ordered().summary();
+                if (ordered != null) {
+                    progress.line("  ordered pass of %s%s: %s", entry.getKey(), q.condition() == null ? "" : " where " + q.condition(), ordered);
+                }
             }
             for (Expectation e : later) {
                 Schema.Table t = table.orElseThrow();

@@ -60,13 +60,25 @@ class BlueGreenConfigTest {
     }
 
     @Test
-    void rdsBlueGreenIsRefusedInsteadOfMigratingBlueInPlace() throws Exception {
-        String rds = "strategy: blue-green\nrds: {instance: shop-prod, region: us-west-2}\nhost: 127.0.0.1\nport: 1\nuser: root";
-        CliRun.Result migrate = run(rds, "migrate", "--env", "production");
-        assertEquals(2, migrate.exitCode(), migrate.toString());
-        assertTrue(migrate.err().contains("not drive yet"), migrate.err());
+    void rdsBlueGreenNeedsAGreenParameterGroupBeforeAnyAwsCallAndATimeoutRdsAccepts() throws Exception {
+        // The endpoint refuses connections: an AWS call would be exit 3, so exit 2 proves none was made.
+        String rds = "strategy: blue-green\nrds: {instance: shop-prod, region: us-west-2, endpoint: 'http://127.0.0.1:1'}\nuser: root";
+        assertEquals(0, run(rds, "check").exitCode(), "a plan or a gate needs no green parameter group");
         CliRun.Result create = run(rds, "bluegreen", "create", "--env", "production");
         assertEquals(2, create.exitCode(), create.toString());
+        assertTrue(create.err().contains("greenParameterGroup is not set") && create.err().contains("read_only=0")
+                && create.err().contains("aws rds create-db-parameter-group") && create.err().contains("Nothing was created"), create.err());
+        CliRun.Result aurora = run("strategy: blue-green\naurora: {cluster: shop-aurora, region: us-west-2, endpoint: 'http://127.0.0.1:1'}",
+                "bluegreen", "create", "--env", "production");
+        assertEquals(2, aurora.exitCode(), aurora.toString());
+        assertTrue(aurora.err().contains("aws rds create-db-cluster-parameter-group"), aurora.err());
+        CliRun.Result timeout = run(rds + "\ngreenParameterGroup: shop-green-rw\nswitchoverTimeout: 10s", "check");
+        assertEquals(2, timeout.exitCode());
+        assertTrue(timeout.err().contains("SwitchoverTimeout from 30s to 1h"), timeout.err());
+        CliRun.Result both = run(rds + "\naurora: {cluster: shop-aurora}", "check");
+        assertEquals(2, both.exitCode());
+        assertTrue(both.err().contains("not both"), both.err());
+        assertEquals(0, run(rds + "\ngreenParameterGroup: shop-green-rw\nswitchoverTimeout: 5m", "check").exitCode());
         CliRun.Result inPlace = run("strategy: in-place\nhost: 127.0.0.1\nport: 1\nuser: root", "bluegreen", "create", "--env", "production");
         assertEquals(2, inPlace.exitCode());
         assertTrue(inPlace.err().contains("not blue-green"), inPlace.err());

@@ -104,13 +104,16 @@ class DryRunChangesNothingTest {
             run("env annotate", "--env dev --pr 7 --set approvedBy=alice");
             Set<List<String>> coveredOnMariaDbOnly = new java.util.HashSet<>();
             // bluegreen needs a replicating server pair: SelfManagedBlueGreenTest checks that create --dry-run and
-            // delete --dry-run leave green as it was; status only reads.
+            // delete --dry-run leave green as it was; status only reads. On RDS (below) create/delete --dry-run make no
+            // mutating API call; RdsBlueGreenTest checks switchover --dry-run against a real deployment.
             for (String sub : List.of("create", "delete", "status", "switchover")) {
                 coveredOnMariaDbOnly.add(List.of("bluegreen", sub));
             }
             if (rds != null) {
                 run("snapshot", "--config rds.yaml --env production");
                 run("clone", "--config rds.yaml --env dev --pr 9");
+                run("bluegreen create", "--config rds.yaml --env live");
+                run("bluegreen delete", "--config rds.yaml --env live");
             } else {
                 coveredOnMariaDbOnly.add(List.of("snapshot")); // the RDS emulator keeps its instances on MariaDB
             }
@@ -246,7 +249,11 @@ class DryRunChangesNothingTest {
                   production:
                     protected: true
                     database: {strategy: in-place, rds: {instance: dry-prod}}
+                  live:
+                    protected: true
+                    database: {strategy: blue-green, rds: {instance: dry-prod}, greenParameterGroup: dry-green-rw}
                 """.formatted(emu.endpoint(), source.name()));
+        emu.blueGreen().addParameterGroup("dry-green-rw", "0");
         return emu;
     }
 

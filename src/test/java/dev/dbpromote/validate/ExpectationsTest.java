@@ -144,6 +144,55 @@ class ExpectationsTest {
         assertEquals(2, r.queries());
     }
 
+    /**
+     * The ordered pass finds a k-th value from the column's histogram when its range holds few values (an INT or DECIMAL
+     * of narrow range, or a column whose distinct count the scan has), from window functions otherwise (a wide BIGINT, a
+     * DOUBLE): the same values either way, NULLs and row conditions included.
+     */
+    @EachServer
+    void medianAndQuantilesAreTheSameFromAHistogramAndFromWindowFunctions(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE m (id INT PRIMARY KEY, i INT, p DECIMAL(6,2), w BIGINT, d DOUBLE, e DOUBLE, f TINYINT(1))",
+                "INSERT INTO m (id, i) VALUES (1, 3), (2, 1), (3, 4), (4, 1), (5, 5), (6, 9), (7, 2), (8, 6), (9, 5), (10, 3), (11, NULL), (12, NULL)",
+                "UPDATE m SET p = i / 4, w = i * 1000000, d = i + 0.5, e = i + 0.5, f = i % 2");
+        // Sorted non-null i: 1 1 2 3 3 4 5 5 6 9; with id <= 7: 1 1 2 3 4 5 9. f (MySQL's JDBC reads TINYINT(1) as a
+        // boolean): 0 0 0 1 1 1 1 1 1 1, a median of 1 as a number.
+        String quantiles = "quantile_ranges: {quantiles: [0, 0.25, 0.5, 0.9, 1], value_ranges: [[0, 99e6], [0, 99e6], [0, 99e6], [0, 99e6], [0, 99e6]]}";
+        String suite = """
+                tables:
+                  m:
+                    - expect_column_median_to_be_between: {column: i, min_value: 3.5, max_value: 3.5}
+                    - expect_column_median_to_be_between: {column: p, min_value: 0.875, max_value: 0.875}
+                    - expect_column_median_to_be_between: {column: w, min_value: 3500000, max_value: 3500000}
+                    - expect_column_median_to_be_between: {column: d, min_value: 4, max_value: 4}
+                    - expect_column_median_to_be_between: {column: e, min_value: 4, max_value: 4}
+                    - expect_column_unique_value_count_to_be_between: {column: e, min_value: 7, max_value: 7}
+                    - expect_column_median_to_be_between: {column: i, min_value: 3, max_value: 3, row_condition: "id <= 7"}
+                    - expect_column_median_to_be_between: {column: w, min_value: 3000000, max_value: 3000000, row_condition: "id <= 7"}
+                    - expect_column_quantile_values_to_be_between: {column: i, %s}
+                    - expect_column_quantile_values_to_be_between: {column: w, %s}
+                    - expect_column_quantile_values_to_be_between: {column: d, %s}
+                    - expect_column_median_to_be_between: {column: f, min_value: 1, max_value: 1}
+                """.formatted(quantiles, quantiles, quantiles);
+        for (Strategy strategy : Strategy.values()) {
+            ValidationResult r = run(db, suite, strategy);
+            assertTrue(r.results().stream().allMatch(ExpectationResult::success), strategy + ": " + r.results().stream()
+                    .filter(x -> !x.success()).map(x -> x.id() + " " + x.message()).toList());
+            assertEquals(List.of(1, 2, 3, 6, 9), quantileValues(r.results().get(8), 1));
+            assertEquals(List.of(1, 2, 3, 6, 9), quantileValues(r.results().get(9), 1_000_000));
+            assertEquals(List.of(1, 2, 3, 6, 9), quantileValues(r.results().get(10), 1));
+            if (strategy == Strategy.SINGLE_SCAN) {
+                // Per row condition: one scan, one ordered pass for every median and quantile.
+                assertEquals(4, r.queries());
+            }
+        }
+    }
+
+    /** A quantile expectation's observed values, divided by {@code unit}, rounded down (d's values are i + 0.5). */
+    private static List<Integer> quantileValues(ExpectationResult r, long unit) {
+        return ((List<?>) ((Map<?, ?>) r.observedValue()).get("values")).stream()
+                .map(v -> new java.math.BigDecimal(v.toString()).divide(java.math.BigDecimal.valueOf(unit)).intValue()).toList();
+    }
+
     @EachServer
     void distributionalExpectationsAreRefusedWithTheReasonNotASuggestion(TestDatabase db) throws Exception {
         table(db);

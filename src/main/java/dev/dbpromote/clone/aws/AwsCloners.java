@@ -27,7 +27,7 @@ public final class AwsCloners {
     }
 
     /** {@code database.waitTimeout} (default 60m); first poll after {@code DBPROMOTE_POLL_INITIAL} (default 5s). */
-    static Waits waits(DatabaseConfig db, Function<String, String> environment) {
+    public static Waits waits(DatabaseConfig db, Function<String, String> environment) {
         Waits d = Waits.defaults();
         Duration timeout = db != null && db.waitTimeout() != null ? Durations.parse(db.waitTimeout()) : d.timeout();
         String initial = environment.apply("DBPROMOTE_POLL_INITIAL");

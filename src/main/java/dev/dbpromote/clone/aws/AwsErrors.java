@@ -7,7 +7,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /** Turns AWS SDK failures into messages a person can act on, with the exit code they deserve. */
-final class AwsErrors {
+public final class AwsErrors {
 
     private static final Set<String> DENIED = Set.of("AccessDenied", "AccessDeniedException", "UnrecognizedClientException",
             "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "AuthFailure", "UnauthorizedOperation");
@@ -17,7 +17,7 @@ final class AwsErrors {
     private AwsErrors() {
     }
 
-    static <T> T call(String what, Supplier<T> call) {
+    public static <T> T call(String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (AwsServiceException e) {
@@ -69,7 +69,7 @@ final class AwsErrors {
         return DbPromoteException.external("AWS RDS rejected " + what + " (" + code + ": " + message + ").", e);
     }
 
-    static String code(AwsServiceException e) {
+    public static String code(AwsServiceException e) {
         return e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
     }
 

@@ -91,6 +91,8 @@ public final class RdsEmulator implements AutoCloseable {
         boolean source;
         /** What DescribeDBInstances reports as DBName when it differs from the schema (real RDS: the initial database). */
         String reportedDbName;
+        /** The server holding it: the emulator's server, or the green server for a blue/green deployment's green. */
+        EmbeddedMariaDb on;
 
         String arn() {
             return "arn:aws:rds:" + REGION + ":" + ACCOUNT + ":db:" + id;
@@ -106,6 +108,7 @@ public final class RdsEmulator implements AutoCloseable {
         Instant transitionAt;
         String nextStatus = "available";
         List<String> members = new ArrayList<>();
+        EmbeddedMariaDb on;
 
         String arn() {
             return "arn:aws:rds:" + REGION + ":" + ACCOUNT + ":cluster:" + id;
@@ -115,16 +118,17 @@ public final class RdsEmulator implements AutoCloseable {
     record Snapshot(String id, String instance, String schema, Instant created, String type, String[] status, Instant[] readyAt) {
     }
 
-    private final EmbeddedMariaDb server;
+    final EmbeddedMariaDb server;
     private final HttpServer http;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
-    private final Map<String, Instance> instances = new LinkedHashMap<>();
-    private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+    final Map<String, Instance> instances = new LinkedHashMap<>();
+    final Map<String, Cluster> clusters = new LinkedHashMap<>();
     private final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<Object[]> faults = new ArrayList<>();
     private final Set<String> schemas = new HashSet<>();
-    private Duration transition = Duration.ofMillis(300);
+    final RdsBlueGreenEmulation blueGreen = new RdsBlueGreenEmulation(this);
+    Duration transition = Duration.ofMillis(300);
     private boolean neverAvailable;
     private boolean rejectPasswords;
     private Set<String> allowedClasses = Set.of("db.t4g.micro", "db.t4g.medium", "db.r6g.large", "db.m6g.large");
@@ -141,6 +145,11 @@ public final class RdsEmulator implements AutoCloseable {
         http.createContext("/", this::handle);
         http.setExecutor(executor);
         http.start();
+    }
+
+    /** The Blue/Green Deployments API: its green server, parameter groups and faults. */
+    public RdsBlueGreenEmulation blueGreen() {
+        return blueGreen;
     }
 
     public URI endpoint() {
@@ -178,6 +187,22 @@ public final class RdsEmulator implements AutoCloseable {
         c.masterUser = masterUser;
         c.tags.put("team", "orders");
         clusters.put(id, c);
+    }
+
+    /** A writer instance of a source cluster, on the cluster's data. */
+    public synchronized void addClusterMember(String clusterId, String instanceId) {
+        Cluster c = clusters.get(clusterId);
+        Instance i = new Instance();
+        i.id = instanceId;
+        i.status = "available";
+        i.schema = c.schema;
+        i.masterUser = c.masterUser;
+        i.engine = "aurora-mysql";
+        i.cluster = clusterId;
+        i.instanceClass = "db.r6g.large";
+        i.source = true;
+        instances.put(instanceId, i);
+        c.members.add(instanceId);
     }
 
     public synchronized RdsEmulator transition(Duration d) {
@@ -221,6 +246,19 @@ public final class RdsEmulator implements AutoCloseable {
         return instances.containsKey(id) ? Map.copyOf(instances.get(id).tags) : Map.copyOf(clusters.get(id).tags);
     }
 
+    /** The port an instance's or cluster's endpoint resolves to now (its server's), as an application would find it. */
+    public synchronized int portOf(String id) {
+        tick();
+        EmbeddedMariaDb at = instances.containsKey(id) ? instances.get(id).on : clusters.get(id).on;
+        return (at != null ? at : server).port();
+    }
+
+    /** Sets a tag directly, as someone with console access could. */
+    public synchronized void tag(String id, String key, String value) {
+        tick();
+        (instances.containsKey(id) ? instances.get(id).tags : clusters.get(id).tags).put(key, value);
+    }
+
     /** Makes DescribeDBInstances report another DBName, as real RDS does when the initial database is not the data's. */
     public synchronized void reportDbName(String instanceId, String dbName) {
         instances.get(instanceId).reportedDbName = dbName;
@@ -242,6 +280,7 @@ public final class RdsEmulator implements AutoCloseable {
         http.stop(0);
         executor.shutdownNow();
         synchronized (this) {
+            blueGreen.close();
             for (String s : schemas) {
                 sql("DROP DATABASE IF EXISTS `" + s + "`");
             }
@@ -289,7 +328,7 @@ public final class RdsEmulator implements AutoCloseable {
         }
     }
 
-    private record Response(int status, String xml) {
+    record Response(int status, String xml) {
     }
 
     private synchronized Response dispatch(String action, Map<String, String> p) {
@@ -319,6 +358,14 @@ public final class RdsEmulator implements AutoCloseable {
                 case "DeleteDBCluster" -> deleteCluster(p);
                 case "AddTagsToResource" -> addTags(p);
                 case "ListTagsForResource" -> listTags(p);
+                case "DescribeDBParameterGroups" -> blueGreen.describeParameterGroups(p, false);
+                case "DescribeDBClusterParameterGroups" -> blueGreen.describeParameterGroups(p, true);
+                case "DescribeDBParameters" -> blueGreen.describeParameters(p, false);
+                case "DescribeDBClusterParameters" -> blueGreen.describeParameters(p, true);
+                case "CreateBlueGreenDeployment" -> blueGreen.create(p);
+                case "DescribeBlueGreenDeployments" -> blueGreen.describe(p);
+                case "SwitchoverBlueGreenDeployment" -> blueGreen.switchover(p);
+                case "DeleteBlueGreenDeployment" -> blueGreen.delete(p);
                 default -> error(400, "InvalidAction", "The action " + action + " is not valid for this web service.");
             };
         } catch (ApiError e) {
@@ -326,7 +373,7 @@ public final class RdsEmulator implements AutoCloseable {
         }
     }
 
-    private static final class ApiError extends RuntimeException {
+    static final class ApiError extends RuntimeException {
         final int status;
         final String code;
 
@@ -343,7 +390,8 @@ public final class RdsEmulator implements AutoCloseable {
         String id = p.get("DBInstanceIdentifier");
         List<Instance> list = new ArrayList<>(instances.values());
         if (id != null) {
-            list = list.stream().filter(i -> i.id.equals(id)).toList();
+            // DBInstanceIdentifier takes the identifier or the ARN.
+            list = list.stream().filter(i -> i.id.equals(id) || i.arn().equals(id)).toList();
             if (list.isEmpty()) {
                 throw new ApiError(404, "DBInstanceNotFound", "DBInstance " + id + " not found.");
             }
@@ -371,7 +419,7 @@ public final class RdsEmulator implements AutoCloseable {
         String id = p.get("DBClusterIdentifier");
         List<Cluster> list = new ArrayList<>(clusters.values());
         if (id != null) {
-            list = list.stream().filter(c -> c.id.equals(id)).toList();
+            list = list.stream().filter(c -> c.id.equals(id) || c.arn().equals(id)).toList();
             if (list.isEmpty()) {
                 throw new ApiError(404, "DBClusterNotFoundFault", "DBCluster " + id + " not found.");
             }
@@ -597,6 +645,7 @@ public final class RdsEmulator implements AutoCloseable {
                 }
             }
         }
+        blueGreen.tick(now);
         for (Snapshot s : snapshots.values()) {
             if (s.readyAt()[0] != null && !now.isBefore(s.readyAt()[0])) {
                 s.readyAt()[0] = null;
@@ -647,7 +696,7 @@ public final class RdsEmulator implements AutoCloseable {
 
     // ------------------------------------------------------------------ XML
 
-    private String instanceXml(Instance i) {
+    String instanceXml(Instance i) {
         StringBuilder x = new StringBuilder("<DBInstance>");
         el(x, "DBInstanceIdentifier", i.id);
         el(x, "DBInstanceClass", i.instanceClass);
@@ -656,7 +705,8 @@ public final class RdsEmulator implements AutoCloseable {
         el(x, "MasterUsername", i.masterUser);
         el(x, "DBName", i.reportedDbName != null ? i.reportedDbName : i.schema);
         if (!"creating".equals(i.status) && i.schema != null) {
-            x.append("<Endpoint><Address>").append(server.host()).append("</Address><Port>").append(server.port())
+            EmbeddedMariaDb at = i.on != null ? i.on : server;
+            x.append("<Endpoint><Address>").append(at.host()).append("</Address><Port>").append(at.port())
                     .append("</Port><HostedZoneId>Z1PVIF0B656C1W</HostedZoneId></Endpoint>");
         }
         el(x, "DBClusterIdentifier", i.cluster);
@@ -665,16 +715,17 @@ public final class RdsEmulator implements AutoCloseable {
         return x.append("</DBInstance>").toString();
     }
 
-    private String clusterXml(Cluster c) {
+    String clusterXml(Cluster c) {
         StringBuilder x = new StringBuilder("<DBCluster>");
         el(x, "DBClusterIdentifier", c.id);
         el(x, "Status", c.status);
         el(x, "Engine", "aurora-mysql");
         el(x, "DatabaseName", c.schema);
         el(x, "MasterUsername", c.masterUser);
-        el(x, "Endpoint", server.host());
-        el(x, "ReaderEndpoint", server.host());
-        el(x, "Port", String.valueOf(server.port()));
+        EmbeddedMariaDb at = c.on != null ? c.on : server;
+        el(x, "Endpoint", at.host());
+        el(x, "ReaderEndpoint", at.host());
+        el(x, "Port", String.valueOf(at.port()));
         el(x, "DBClusterArn", c.arn());
         x.append("<DBClusterMembers>");
         for (String m : c.members) {
@@ -699,13 +750,13 @@ public final class RdsEmulator implements AutoCloseable {
         return x.append("</DBSnapshot>").toString();
     }
 
-    private static String tagList(Map<String, String> tags) {
+    static String tagList(Map<String, String> tags) {
         StringBuilder x = new StringBuilder("<TagList>");
         tags.forEach((k, v) -> x.append("<Tag><Key>").append(esc(k)).append("</Key><Value>").append(esc(v)).append("</Value></Tag>"));
         return x.append("</TagList>").toString();
     }
 
-    private Response page(String action, String wrapper, List<String> items, Map<String, String> p) {
+    Response page(String action, String wrapper, List<String> items, Map<String, String> p) {
         int from = p.get("Marker") == null ? 0 : Integer.parseInt(p.get("Marker"));
         int to = Math.min(items.size(), from + pageSize);
         String body = "<" + wrapper + ">" + String.join("", items.subList(from, to)) + "</" + wrapper + ">"
@@ -713,7 +764,7 @@ public final class RdsEmulator implements AutoCloseable {
         return ok(action, body);
     }
 
-    private static Response ok(String action, String resultBody) {
+    static Response ok(String action, String resultBody) {
         return new Response(200, "<" + action + "Response xmlns=\"" + NS + "\"><" + action + "Result>" + resultBody + "</" + action
                 + "Result>" + metadata() + "</" + action + "Response>");
     }
@@ -728,13 +779,13 @@ public final class RdsEmulator implements AutoCloseable {
         return "<ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>";
     }
 
-    private static void el(StringBuilder x, String name, String value) {
+    static void el(StringBuilder x, String name, String value) {
         if (value != null) {
             x.append('<').append(name).append('>').append(esc(value)).append("</").append(name).append('>');
         }
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
