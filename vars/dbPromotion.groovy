@@ -187,11 +187,12 @@ void approve(Map s, Map a, Map plan, Map state) {
     } catch (err) {
         // Rejected, timed out, or superseded by a newer approved build: the build is aborted, not failed.
         currentBuild.result = 'ABORTED'
-        String who = rejectedBy(err)
+        Map rejection = gateRejection(err, approvers)
+        String who = rejection?.user
         if (who) {
             currentBuild.description = ((currentBuild.description ?: '') + "${what} rejected by ${who}\n").toString()
             echo "dbPromotion: ${what} rejected by ${who} at gate ${gate.id}."
-            if (!isApprover(who, approvers)) {
+            if (!rejection.approver) {
                 echo "dbPromotion: WARNING: ${who} is not one of the approvers of ${target} (${approvers.join(', ')}); Jenkins lets anyone" +
                         " who may cancel builds (Job/Cancel) abort a gate, not only its approvers."
             }
@@ -283,7 +284,11 @@ void skipStage(Map state, String name, String reason) {
     state.visited << name
     stage(name) {
         echo "Skipped: ${reason}"
-        markSkipped(name)
+        if (dbpromoteEngine.pluginInstalled()) {
+            dbpromoteMarkSkipped(name) // the plugin's step: no trust needed
+        } else {
+            markSkipped(name)
+        }
     }
 }
 
@@ -299,7 +304,10 @@ List notVisited(Map plan, List visited) {
     return ((plan?.stages ?: []) as List).collect { it.name.toString() }.findAll { !(it in visited) }
 }
 
-/** Blue Ocean / Pipeline Graph View draw a stage as skipped through Declarative's Utils; optional. */
+/**
+ * Blue Ocean / Pipeline Graph View draw a stage as skipped through Declarative's Utils; optional. The library alone
+ * only (trusted): with the plugin, its step dbpromoteMarkSkipped does it.
+ */
 @NonCPS
 boolean markSkipped(String stageName) {
     List loaders = [this.class.classLoader, Thread.currentThread().contextClassLoader]
@@ -391,6 +399,19 @@ String gateMessage(Map plan, Map s, String image, String summary) {
     String question = s.gate.kind == 'switchover' ? "Switch ${plan.app} ${s.environment} over to green?" : "Promote ${plan.app} to ${s.environment}?"
     List approvers = (s.gate.approvers ?: []) as List
     return question + (image ? " Image: ${image}" : '') + (summary ? "\n${summary}" : '') + (approvers ? "\n${gateRule(approvers).capitalize()}" : '')
+}
+
+/**
+ * [user: who rejected the gate, approver: whether they are one of its approvers], or null when err is no rejection
+ * (a timeout, a newer build past the milestone). With the plugin its step reads Jenkins' objects (no trust needed);
+ * the library alone does it itself, which only a trusted library may.
+ */
+Map gateRejection(Throwable err, List approvers) {
+    if (dbpromoteEngine.pluginInstalled()) {
+        return dbpromoteRejection(error: err, approvers: approvers)
+    }
+    String who = rejectedBy(err)
+    return who ? [user: who, approver: isApprover(who, approvers)] : null
 }
 
 /** Who rejected a gate: Jenkins' FlowInterruptedException carries a Rejection cause with the user; null otherwise. */

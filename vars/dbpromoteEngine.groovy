@@ -107,7 +107,7 @@ Map run(Map spec) {
                 }
             }
         }
-        result = fileExists(out) ? parseJson(readFile(out)) : [:]
+        result = fileExists(out) ? readJson(readFile(out)) : [:]
     } finally {
         if (spec.publish != false) {
             // A migrate dry run writes its plan beside the real run's report, not over it.
@@ -327,6 +327,11 @@ void publish(String stateDir, String reportName, String junitName) {
         // Jenkins throws this for a step whose plugin is not installed.
         echo "dbpromote: HTML Publisher plugin not installed; ${page} is in the build's artifacts instead."
     }
+}
+
+/** The engine's JSON result: with the plugin its step parses it (no trust needed), else parseJson (trusted library only). */
+Map readJson(String text) {
+    return pluginInstalled() ? dbpromoteReadJson(text) : parseJson(text)
 }
 
 /** The engine's JSON result (stdout with --output json); [:] when it is not JSON. */

@@ -37,7 +37,9 @@ import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.graphanalysis.DepthFirstScanner;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jenkinsci.plugins.scriptsecurity.scripts.ScriptApproval;
 import org.jenkinsci.plugins.workflow.libs.GlobalLibraries;
+import org.jenkinsci.plugins.workflow.libs.GlobalUntrustedLibraries;
 import org.jenkinsci.plugins.workflow.libs.LibraryConfiguration;
 import org.jenkinsci.plugins.workflow.support.steps.input.InputAction;
 import org.jenkinsci.plugins.workflow.support.steps.input.InputStepExecution;
@@ -470,5 +472,53 @@ public class LibraryTest {
         j.assertBuildStatusSuccess(j.waitForCompletion(b));
         j.assertLogContains("Lock acquired on [" + resource + "]", b);
         assertEquals(1, clones("locked").size());
+    }
+
+    /**
+     * With the plugin the library needs no trust: loaded as an untrusted library (Global Untrusted Pipeline Libraries, as
+     * a folder's library would be) its code runs in the Groovy sandbox, and a main build passes a gate, stops at a rejected
+     * one and draws the skipped stages without a single script approval. The same library without the plugin's steps
+     * (DBPROMOTE_PLUGIN cleared) is refused by the sandbox: proof that the library really ran untrusted.
+     */
+    @Test
+    public void withThePluginAnUntrustedLibraryNeedsNoScriptApproval() throws Exception {
+        usersAliceAndBob();
+        LibraryConfiguration untrusted = new LibraryConfiguration("dbpromote",
+                new LocalLibraryRetriever(new File(System.getProperty("dbpromote.checkout")).getCanonicalPath()));
+        untrusted.setDefaultVersion("v1");
+        GlobalLibraries.get().setLibraries(List.of());
+        GlobalUntrustedLibraries.get().setLibraries(List.of(untrusted));
+        Path repo = promotionProject("sandboxed", MAIN_BUILD, Map.of());
+        WorkflowJob job = job("sandboxed", repo);
+        WorkflowRun b = job.scheduleBuild2(0).waitForStart();
+
+        InputStepExecution staging = waitForGate(b, "Promote-staging");
+        as("alice", staging::doProceedEmpty);
+        InputStepExecution production = waitForGate(b, "Promote-production");
+        as("bob", production::doAbort);
+
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+        j.assertLogContains("promotion to staging approved by alice", b);
+        j.assertLogContains("production rejected by bob at gate Promote-production", b);
+        j.assertLogContains("WARNING: bob is not one of the approvers of production (alice)", b);
+        assertEquals(expectedStages("Check", "Approve staging", "Staging: Migrate", "Approve production"), stages(b));
+        assertEquals("staging migrated", "1", emailColumns("sandboxed_staging"));
+        assertEquals("production untouched", "0", emailColumns("sandboxed"));
+        List<String> steps = steps(b);
+        assertTrue(steps.toString(), steps.contains("dbpromoteReadJson") && steps.contains("dbpromoteMarkSkipped")
+                && steps.contains("dbpromoteRejection"));
+        j.assertLogNotContains("RejectedAccessException", b);
+        j.assertLogNotContains("Scripts not permitted", b);
+        assertEquals("no script approval pending", List.of(),
+                ScriptApproval.get().getPendingSignatures().stream().map(p -> p.signature).toList());
+
+        // control: the library's own (trusted-only) code path, in the same sandbox, is refused
+        Files.writeString(repo.resolve("Jenkinsfile"), Files.readString(repo.resolve("Jenkinsfile"), StandardCharsets.UTF_8)
+                .replace(MAIN_BUILD, PR_BUILD_LIBRARY_ALONE), StandardCharsets.UTF_8);
+        git(repo, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-am", "library alone");
+        WorkflowRun alone = j.buildAndAssertStatus(Result.FAILURE, job);
+        j.assertLogContains("Scripts not permitted to use", alone);
+        List<String> pending = ScriptApproval.get().getPendingSignatures().stream().map(p -> p.signature).toList();
+        assertTrue(pending.toString(), pending.contains("new groovy.json.JsonSlurperClassic"));
     }
 }

@@ -65,6 +65,63 @@ public class StepDefinitionTest {
         }
     }
 
+    /** The steps that let the library run untrusted: registered, help for the step and each argument, in the Snippet Generator. */
+    private static final Map<String, List<String>> HELPERS = Map.of(
+            "dbpromoteMarkSkipped", List.of("stage"),
+            "dbpromoteReadJson", List.of("text"),
+            "dbpromoteRejection", List.of("approvers"));
+
+    @Test
+    public void helperStepsAreRegisteredWithHelpAndInTheSnippetGenerator() throws Exception {
+        JenkinsRule.WebClient wc = j.createWebClient();
+        for (Map.Entry<String, List<String>> e : HELPERS.entrySet()) {
+            StepDescriptor d = StepDescriptor.byFunctionName(e.getKey());
+            assertNotNull(e.getKey() + " registered", d);
+            List<String> names = DescribableModel.of(d.clazz).getParameters().stream().map(p -> p.getName()).sorted().toList();
+            assertEquals(e.getKey() + " arguments", e.getValue(), names);
+            assertFalse(d.getDisplayName().isBlank());
+            String help = wc.goTo("descriptorByName/" + d.getId() + "/help").getWebResponse().getContentAsString();
+            assertTrue(e.getKey() + " help: " + help, help.contains("shared library") && help.contains("trusted"));
+            for (String argument : e.getValue()) {
+                String text = wc.goTo("descriptorByName/" + d.getId() + "/help/" + argument).getWebResponse().getContentAsString();
+                assertTrue(e.getKey() + " help-" + argument + ".html: " + text, text.contains("<div>"));
+            }
+        }
+        WorkflowJob p = j.createProject(WorkflowJob.class, "helpers");
+        String generator = wc.getPage(p, "pipeline-syntax").getWebResponse().getContentAsString();
+        for (String step : HELPERS.keySet()) {
+            assertTrue(step + " in the Snippet Generator", generator.contains(step + ": dbpromote: "));
+        }
+        assertEquals(Set.of(org.jenkinsci.plugins.workflow.graph.FlowNode.class),
+                StepDescriptor.byFunctionName("dbpromoteMarkSkipped").getRequiredContext());
+    }
+
+    @Test
+    public void helperStepsSnippetRoundTrip() throws Exception {
+        MarkSkippedStep mark = new MarkSkippedStep("Dev: Deploy");
+        assertEquals("dbpromoteMarkSkipped 'Dev: Deploy'", Snippetizer.object2Groovy(mark));
+        assertEquals("Dev: Deploy", roundTripStep(mark).getStage());
+        ReadJsonStep json = new ReadJsonStep("{\"a\": 1}");
+        assertEquals("dbpromoteReadJson '{\"a\": 1}'", Snippetizer.object2Groovy(json));
+        assertEquals("{\"a\": 1}", roundTripStep(json).getText());
+        RejectionStep rejection = new RejectionStep();
+        rejection.setApprovers(List.of("alice", "release-managers"));
+        assertEquals("dbpromoteRejection(approvers: ['alice', 'release-managers'])", Snippetizer.object2Groovy(rejection));
+        assertEquals(List.of("alice", "release-managers"), roundTripStep(rejection).getApprovers());
+        // error: the caught exception, passed by the Pipeline (not a form field), reaches the step
+        InterruptedException caught = new InterruptedException();
+        RejectionStep fromPipeline = (RejectionStep) StepDescriptor.byFunctionName("dbpromoteRejection")
+                .newInstance(Map.of("error", caught, "approvers", List.of("alice")));
+        assertTrue(fromPipeline.getError() == caught);
+        assertEquals(List.of("alice"), fromPipeline.getApprovers());
+    }
+
+    private static <T extends org.jenkinsci.plugins.workflow.steps.Step> T roundTripStep(T step) throws Exception {
+        @SuppressWarnings("unchecked")
+        DescribableModel<T> model = (DescribableModel<T>) DescribableModel.of(step.getClass());
+        return model.instantiate(model.uninstantiate2(step).toMap());
+    }
+
     @Test
     public void defaultsAreTheVars() {
         assertEquals("dev", new RdsCloneStep().getEnv());
