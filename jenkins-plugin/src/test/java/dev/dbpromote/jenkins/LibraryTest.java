@@ -161,8 +161,42 @@ public class LibraryTest {
         return JSONObject.fromObject(out);
     }
 
+    /**
+     * Loads the library as a Global Untrusted Pipeline Library instead of a trusted one (as a folder's library would be):
+     * its code runs in the Groovy sandbox.
+     */
+    private void libraryUntrusted() throws IOException {
+        LibraryConfiguration untrusted = new LibraryConfiguration("dbpromote",
+                new LocalLibraryRetriever(new File(System.getProperty("dbpromote.checkout")).getCanonicalPath()));
+        untrusted.setDefaultVersion("v1");
+        GlobalLibraries.get().setLibraries(List.of());
+        GlobalUntrustedLibraries.get().setLibraries(List.of(untrusted));
+    }
+
+    /** The sandbox refused nothing in build {@code b} and no script waits for an administrator's approval. */
+    private void assertNothingRefusedOrPending(WorkflowRun b) throws IOException {
+        j.assertLogNotContains("RejectedAccessException", b);
+        j.assertLogNotContains("Scripts not permitted", b);
+        assertEquals("no script approval pending", List.of(),
+                ScriptApproval.get().getPendingSignatures().stream().map(p -> p.signature).toList());
+    }
+
     @Test
     public void reaperJobDeletesExpiredPrClones() throws Exception {
+        reaperJob();
+    }
+
+    /** With the plugin the reaper needs no trust either: the same job with the library untrusted (sandboxed). */
+    @Test
+    public void withThePluginAnUntrustedLibrarysReaperNeedsNoScriptApproval() throws Exception {
+        libraryUntrusted();
+        WorkflowRun b = reaperJob();
+        assertTrue(steps(b).toString(), steps(b).contains("dbpromoteReadJson"));
+        assertNothingRefusedOrPending(b);
+    }
+
+    /** Jenkinsfile.reaper's job deleting an expired PR clone of app orders; returns its (successful) build. */
+    private WorkflowRun reaperJob() throws Exception {
         Path repo = projectRepository("1s");
         String clone = engine(repo, "clone", "--env", "dev", "--pr", "7").getString("database");
         Thread.sleep(2000); // past its 1 s TTL
@@ -178,6 +212,7 @@ public class LibraryTest {
         j.assertLogContains("dropped schema " + clone + " and user " + clone, b);
         j.assertLogNotContains("dropped schema orders ", b);
         j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
+        return b;
     }
 
     // ---- dbPromotion() in a real Jenkins: the library, the engine and the database are real; only the multibranch
@@ -339,21 +374,35 @@ public class LibraryTest {
 
     @Test
     public void prBuildRunsDevAndDrawsTheLaterStagesSkipped() throws Exception {
+        prBuild("prbuild");
+    }
+
+    /** With the plugin a PR build needs no trust either: the same build with the library untrusted (sandboxed). */
+    @Test
+    public void withThePluginAnUntrustedLibrarysPrBuildNeedsNoScriptApproval() throws Exception {
+        libraryUntrusted();
+        WorkflowRun b = prBuild("prsandboxed");
+        assertTrue(steps(b).toString(), steps(b).contains("dbpromoteReadJson") && steps(b).contains("dbpromoteMarkSkipped"));
+        assertNothingRefusedOrPending(b);
+    }
+
+    /** A PR build of app {@code app} (dev runs, the later stages drawn skipped); returns the (successful) build. */
+    private WorkflowRun prBuild(String app) throws Exception {
         // plugin + library with the engine only as the plugin's dbpromote tool (no DBPROMOTE_HOME, not on PATH): the
         // library's own commands (check, lint, plan) find it through the tool step, the plugin's steps by themselves
         j.jenkins.getGlobalNodeProperties().replace(new EnvironmentVariablesNodeProperty(
                 new EnvironmentVariablesNodeProperty.Entry("ORDERS_DB_PASSWORD", MariaDbServer.ROOT_PASSWORD)));
-        Path repo = promotionProject("prbuild", PR_BUILD, Map.of());
-        WorkflowRun b = j.buildAndAssertSuccess(job("prbuild", repo));
+        Path repo = promotionProject(app, PR_BUILD, Map.of());
+        WorkflowRun b = j.buildAndAssertSuccess(job(app, repo));
         assertEquals(expectedStages("Check", "Dev: Clone DB", "Dev: Migrate"), stages(b));
         j.assertLogContains("Skipped: promote.from is main: pull request builds stop after dev; merge to promote", b);
         j.assertLogContains("Skipped: this service is not deployed by dbpromote", b);
-        j.assertLogContains("Lock acquired on [dbpromote-prbuild-dev-pr-7]", b);
-        List<String> clones = clones("prbuild");
+        j.assertLogContains("Lock acquired on [dbpromote-" + app + "-dev-pr-7]", b);
+        List<String> clones = clones(app);
         assertEquals("one clone for PR 7: " + clones, 1, clones.size());
         assertEquals("the PR's clone was migrated", "1", emailColumns(clones.get(0)));
-        assertEquals("staging untouched", "0", emailColumns("prbuild_staging"));
-        assertEquals("production untouched", "0", emailColumns("prbuild"));
+        assertEquals("staging untouched", "0", emailColumns(app + "_staging"));
+        assertEquals("production untouched", "0", emailColumns(app));
         assertNull("no gate on a PR build", b.getAction(InputAction.class));
         j.assertLogNotContains(MariaDbServer.ROOT_PASSWORD, b);
         // plugin + library: the vars called the plugin's steps, which recorded the environment on the build
@@ -366,6 +415,7 @@ public class LibraryTest {
         assertEquals(List.of("rdsClone", "dbMigrate"), dev.getSteps().stream().map(DbpromoteEnvironmentAction.StepRecord::getStep).toList());
         // the reports are published as the library alone publishes them
         assertTrue(steps.toString(), steps.contains("junit"));
+        return b;
     }
 
     @Test
@@ -483,11 +533,7 @@ public class LibraryTest {
     @Test
     public void withThePluginAnUntrustedLibraryNeedsNoScriptApproval() throws Exception {
         usersAliceAndBob();
-        LibraryConfiguration untrusted = new LibraryConfiguration("dbpromote",
-                new LocalLibraryRetriever(new File(System.getProperty("dbpromote.checkout")).getCanonicalPath()));
-        untrusted.setDefaultVersion("v1");
-        GlobalLibraries.get().setLibraries(List.of());
-        GlobalUntrustedLibraries.get().setLibraries(List.of(untrusted));
+        libraryUntrusted();
         Path repo = promotionProject("sandboxed", MAIN_BUILD, Map.of());
         WorkflowJob job = job("sandboxed", repo);
         WorkflowRun b = job.scheduleBuild2(0).waitForStart();
@@ -507,10 +553,7 @@ public class LibraryTest {
         List<String> steps = steps(b);
         assertTrue(steps.toString(), steps.contains("dbpromoteReadJson") && steps.contains("dbpromoteMarkSkipped")
                 && steps.contains("dbpromoteRejection"));
-        j.assertLogNotContains("RejectedAccessException", b);
-        j.assertLogNotContains("Scripts not permitted", b);
-        assertEquals("no script approval pending", List.of(),
-                ScriptApproval.get().getPendingSignatures().stream().map(p -> p.signature).toList());
+        assertNothingRefusedOrPending(b);
 
         // control: the library's own (trusted-only) code path, in the same sandbox, is refused
         Files.writeString(repo.resolve("Jenkinsfile"), Files.readString(repo.resolve("Jenkinsfile"), StandardCharsets.UTF_8)
