@@ -326,6 +326,44 @@ final class Checks {
                             "standard deviation " + d + (ok ? " is " : ", expected ") + range(e));
                 }, null);
             }
+            case EXPECT_COLUMN_VALUE_Z_SCORES_TO_BE_LESS_THAN -> {
+                // GX computes the column's mean and sample stdev first, then counts the rows whose z = (value - mean) / stdev is
+                // not below the threshold (|z| against |threshold| when double_sided). Here: AVG and STDDEV_SAMP in the scan
+                // ("+ 0e0": DOUBLEs on MariaDB too), the count in the ordered pass, which runs after the scan and takes them as
+                // bind values. NULLs have no z and are not counted; with a stdev of 0 or NULL (fewer than two values) no z is
+                // defined and nothing is counted, as GX's SQL (a division by zero is NULL there, so no row is unexpected).
+                boolean both = e.flag("double_sided");
+                double threshold = new BigDecimal(String.valueOf(e.arg("threshold"))).doubleValue();
+                double limit = both ? Math.abs(threshold) : threshold;
+                int mean = q.add("AVG(" + col + " + 0e0)");
+                int sd = q.add("STDDEV_SAMP(" + col + " + 0e0)");
+                int nonNull = nonNull(q, t, e.column(), col);
+                ScanQuery.Ordered o = q.ordered();
+                String v = o.alias(col);
+                String z = both ? "ABS((" + v + " - ?) / ?)" : "(" + v + " - ?) / ?";
+                java.util.function.Supplier<Double> meanValue = () -> q.value(mean) == null ? null : ((Number) q.value(mean)).doubleValue();
+                java.util.function.Supplier<Double> sdValue = () -> {
+                    Object x = q.value(sd);
+                    return x == null || ((Number) x).doubleValue() == 0 ? null : ((Number) x).doubleValue();
+                };
+                int badRows = o.add("COUNT(CASE WHEN " + z + " >= ? THEN 1 END)",
+                        () -> java.util.Arrays.<Object>asList(meanValue.get(), sdValue.get(), limit));
+                String zSql = both ? "ABS((" + col + " - dbp_z.dbp_m) / dbp_z.dbp_sd)" : "(" + col + " - dbp_z.dbp_m) / dbp_z.dbp_sd";
+                Fragment samples = new Fragment(sampleCols(t, List.of(e.column()), null, true) + ", " + zSql + " AS z_score FROM " + table
+                        + " CROSS JOIN (SELECT AVG(" + col + " + 0e0) AS dbp_m, NULLIF(STDDEV_SAMP(" + col + " + 0e0), 0) AS dbp_sd FROM " + table
+                        + (q.condition() == null ? "" : " WHERE (" + q.condition() + ")") + ") AS dbp_z"
+                        + where(q.condition(), zSql + " >= ?") + orderByKey(t) + " LIMIT ?", limit);
+                String what = "with a z-score " + (both ? "|z| >= " + Math.abs(threshold) : "z >= " + threshold);
+                yield new Compiled(e, q, s -> {
+                    long n = s.count(nonNull);
+                    if (sdValue.get() == null) {
+                        return new Outcome(true, null, s.count(rows), 0L, 0.0, s.count(rows) - n, (n < 2 ? n + " value(s)" : "all values equal")
+                                + ": the standard deviation is " + (n < 2 ? "undefined" : "0") + ", so no z-score is defined and no value is unexpected (as GX on SQL)");
+                    }
+                    return mapOutcome(e, s.count(rows), n, ((Number) s.ordered().value(badRows)).longValue(), s.count(rows) - n,
+                            "values " + what + String.format(Locale.ROOT, " (mean %.6g, stdev %.6g)", meanValue.get(), sdValue.get()));
+                }, samples);
+            }
             case EXPECT_COLUMN_MEDIAN_TO_BE_BETWEEN -> {
                 // GX's SQL median: the middle value, or the mean of the two middle ones, of the non-null values.
                 int nonNull = nonNull(q, t, e.column(), col);
@@ -768,6 +806,8 @@ final class Checks {
             ps.setInt(index, i);
         } else if (v instanceof Boolean b) {
             ps.setBoolean(index, b);
+        } else if (v instanceof Double d) {
+            ps.setDouble(index, d);
         } else if (v == null) {
             ps.setNull(index, java.sql.Types.VARCHAR);
         } else {

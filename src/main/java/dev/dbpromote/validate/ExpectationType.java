@@ -66,6 +66,11 @@ public enum ExpectationType {
     EXPECT_TABLE_ROW_COUNT_TO_EQUAL_OTHER_TABLE(Kind.AGGREGATE, args("other_table_name"), args()),
     EXPECT_COLUMN_PROPORTION_OF_UNIQUE_VALUES_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
     EXPECT_COLUMN_STDEV_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
+    /**
+     * GX's z = (value - mean) / sample stdev, mean and stdev from the scan, the rows counted in the table's ordered pass.
+     * {@code double_sided} is required, as in GX 1.x.
+     */
+    EXPECT_COLUMN_VALUE_Z_SCORES_TO_BE_LESS_THAN(Kind.AGGREGATE, args("column", "threshold", "double_sided"), map()),
     /** From the table's ordered pass (one extra query per table and row condition, shared with quantiles). */
     EXPECT_COLUMN_MEDIAN_TO_BE_BETWEEN(Kind.AGGREGATE, args("column"), range()),
     /** GX's MySQL quantiles (the value at percent_rank &lt;= q), exact: {@code allow_relative_error} is accepted and not needed. */

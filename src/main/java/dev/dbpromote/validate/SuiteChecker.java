@@ -164,6 +164,14 @@ final class SuiteChecker {
                             + " (GX raises here too)");
                 }
             }
+            case EXPECT_COLUMN_VALUE_Z_SCORES_TO_BE_LESS_THAN -> {
+                // A z-score needs a mean: MySQL would average a text column's values as numbers (a word counts as 0).
+                Schema.Column col = t.column(e.column()).orElse(null);
+                if (col != null && (!Checks.isNumeric(col) || col.dataType().matches("bit|year"))) {
+                    problem(e, "column '" + e.column() + "' is " + col.dataType() + ", not a number; z-scores are for numeric columns"
+                            + " (GX raises here too)");
+                }
+            }
             case EXPECT_COLUMN_MIN_TO_BE_BETWEEN, EXPECT_COLUMN_MAX_TO_BE_BETWEEN -> {
                 // A numeric column's min/max is compared as a number: a date or word bound cannot be.
                 if (t.column(e.column()).map(Checks::isNumeric).orElse(false)) {

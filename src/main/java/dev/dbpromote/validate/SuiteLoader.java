@@ -72,9 +72,6 @@ public final class SuiteLoader {
 
     /** GX core expectations dbpromote refuses, and why: the reason is the message, not a look-alike name. */
     static final Map<String, String> NOT_IN_SQL = Map.of(
-            "expect_column_value_z_scores_to_be_less_than", "not implemented yet (it can be computed in SQL, from the"
-                    + " column's mean and sample standard deviation and a second pass over the rows, but dbpromote does not do"
-                    + " it yet); use expect_column_values_to_be_between with the bounds mean ± k·stdev",
             "expect_column_chisquare_test_p_value_to_be_greater_than", "its p-value needs the chi-square distribution's CDF,"
                     + " which MySQL and MariaDB do not have, and dbpromote does not approximate statistical tests",
             "expect_column_parameterized_distribution_ks_test_p_value_to_be_greater_than", "it fits a scipy distribution and"
@@ -540,6 +537,16 @@ public final class SuiteLoader {
                     problem(at + "." + n, "'" + n + "' must be a number or a string");
                 } else if (NUMERIC_BOUNDS.contains(t) && a.get(n) instanceof String v && !isNumber(v)) {
                     problem(at + "." + n, "'" + n + "' of " + t.gxName() + " must be a number, got '" + v + "'");
+                }
+            }
+            if (t == ExpectationType.EXPECT_COLUMN_VALUE_Z_SCORES_TO_BE_LESS_THAN) {
+                if (a.get("threshold") != null && !(a.get("threshold") instanceof Number)
+                        && !(a.get("threshold") instanceof String v && isNumber(v))) {
+                    problem(at + ".threshold", "'threshold' must be a number (the z-score values must stay below), got '" + a.get("threshold") + "'");
+                }
+                if (a.get("double_sided") != null && !(a.get("double_sided") instanceof Boolean)) {
+                    problem(at + ".double_sided", "'double_sided' must be true (|z| < |threshold|) or false (z < threshold), got '"
+                            + a.get("double_sided") + "'");
                 }
             }
             if (a.get("min_value") instanceof Number || a.get("max_value") instanceof Number) {

@@ -194,6 +194,53 @@ class ExpectationsTest {
     }
 
     @EachServer
+    void zScoresAreGreatExpectationsSampleStdevOnesWithDoubleSidedAndMostly(TestDatabase db) throws Exception {
+        // v: 1, 2, 3, 4, 100, NULL. Mean 22, sample stdev sqrt(7610 / 4) = 43.617: z = -0.482, -0.459, -0.436, -0.413, 1.788.
+        db.execute("CREATE TABLE zs (id INT PRIMARY KEY, v INT, k INT, s VARCHAR(5))",
+                "INSERT INTO zs VALUES (1, 1, 7, 'a'), (2, 2, 7, 'b'), (3, 3, 7, 'c'), (4, 4, 7, 'd'), (5, 100, 7, 'e'), (6, NULL, 7, 'f')");
+        for (Strategy strategy : Strategy.values()) {
+            ValidationResult r = run(db, """
+                    tables:
+                      zs:
+                        - expect_column_value_z_scores_to_be_less_than: {column: v, threshold: 2, double_sided: true}
+                        - expect_column_value_z_scores_to_be_less_than: {column: v, threshold: 1.5, double_sided: true}
+                        - expect_column_value_z_scores_to_be_less_than: {column: v, threshold: 1.5, double_sided: true, mostly: 0.8}
+                        - expect_column_value_z_scores_to_be_less_than: {column: v, threshold: -0.44, double_sided: false}
+                        - expect_column_value_z_scores_to_be_less_than: {column: v, threshold: -0.44, double_sided: true}
+                        - expect_column_value_z_scores_to_be_less_than: {column: k, threshold: 0.1, double_sided: true}
+                        - expect_column_value_z_scores_to_be_less_than: {column: v, threshold: 1.9, double_sided: true}
+                    """, strategy);
+            List<ExpectationResult> z = r.results();
+            // The last one tells the sample stdev from the population one (sqrt(7610 / 5) = 39.01 would make the outlier's z 1.999).
+            assertEquals(List.of(true, false, true, false, false, true, true), z.stream().map(ExpectationResult::success).toList(), strategy + ": " + z);
+            assertEquals(List.of(0L, 1L, 1L, 3L, 3L, 0L, 0L), z.stream().map(ExpectationResult::unexpectedCount).toList(), strategy + ": " + z);
+            assertEquals(1L, z.get(1).missingCount(), "the NULL is missing, not unexpected");
+            assertEquals(20.0, z.get(1).unexpectedPercent(), 1e-9);
+            // The failing rows, with their z-scores: the outlier; z < -0.44 fails on 3, 4, 5; |z| < 0.44 on 1, 2, 5.
+            assertEquals(List.of(5), z.get(1).samples().stream().map(row -> row.get(0)).toList());
+            assertEquals(1.788, ((Number) z.get(1).samples().get(0).get(2)).doubleValue(), 1e-3);
+            assertEquals(List.of(3, 4, 5), z.get(3).samples().stream().map(row -> row.get(0)).toList());
+            assertEquals(List.of(1, 2, 5), z.get(4).samples().stream().map(row -> row.get(0)).toList());
+            assertTrue(z.get(5).message().contains("standard deviation is 0"), z.get(5).message());
+        }
+        DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, """
+                tables:
+                  zs:
+                    - expect_column_value_z_scores_to_be_less_than: {column: s, threshold: 2, double_sided: true}
+                    - expect_column_value_z_scores_to_be_less_than: {column: v, threshold: two, double_sided: true}
+                    - expect_column_value_z_scores_to_be_less_than: {column: v, threshold: 2}
+                """, Strategy.SINGLE_SCAN));
+        assertTrue(e.getMessage().contains("'threshold' must be a number"), e.getMessage());
+        assertTrue(e.getMessage().contains("needs argument 'double_sided'"), e.getMessage());
+        DbPromoteException text = assertThrows(DbPromoteException.class, () -> run(db, """
+                tables:
+                  zs:
+                    - expect_column_value_z_scores_to_be_less_than: {column: s, threshold: 2, double_sided: true}
+                """, Strategy.SINGLE_SCAN));
+        assertTrue(text.getMessage().contains("column 's' is varchar, not a number"), text.getMessage());
+    }
+
+    @EachServer
     void distributionalExpectationsAreRefusedWithTheReasonNotASuggestion(TestDatabase db) throws Exception {
         table(db);
         DbPromoteException e = assertThrows(DbPromoteException.class, () -> run(db, """
