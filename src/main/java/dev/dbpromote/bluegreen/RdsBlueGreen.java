@@ -704,29 +704,15 @@ public final class RdsBlueGreen implements AutoCloseable {
             return Optional.empty();
         }
         if (t.aurora()) {
-            try {
-                return AwsErrors.call("DescribeDBClusters " + idOrArn, () -> rds.describeDBClusters(r -> r.dbClusterIdentifier(idOrArn)))
-                        .dbClusters().stream().findFirst().map(RdsBlueGreen::db);
-            } catch (DbPromoteException e) {
-                if (e.getCause() instanceof DbClusterNotFoundException) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
+            return AwsErrors.find("DescribeDBClusters " + idOrArn, DbClusterNotFoundException.class, () -> rds.describeDBClusters(r -> r
+                    .dbClusterIdentifier(idOrArn)).dbClusters().stream().findFirst()).map(RdsBlueGreen::db);
         }
         return describeInstance(idOrArn).map(RdsBlueGreen::db);
     }
 
     private Optional<DBInstance> describeInstance(String idOrArn) {
-        try {
-            return AwsErrors.call("DescribeDBInstances " + idOrArn, () -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(idOrArn)))
-                    .dbInstances().stream().findFirst();
-        } catch (DbPromoteException e) {
-            if (e.getCause() instanceof DbInstanceNotFoundException) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return AwsErrors.find("DescribeDBInstances " + idOrArn, DbInstanceNotFoundException.class, () -> rds.describeDBInstances(r -> r
+                .dbInstanceIdentifier(idOrArn)).dbInstances().stream().findFirst());
     }
 
     private static Db db(DBInstance i) {
@@ -740,15 +726,8 @@ public final class RdsBlueGreen implements AutoCloseable {
     }
 
     private Optional<BlueGreenDeployment> deployment(String id) {
-        try {
-            return AwsErrors.call("DescribeBlueGreenDeployments " + id, () -> rds.describeBlueGreenDeployments(r -> r
-                    .blueGreenDeploymentIdentifier(id))).blueGreenDeployments().stream().findFirst();
-        } catch (DbPromoteException e) {
-            if (e.getCause() instanceof BlueGreenDeploymentNotFoundException) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return AwsErrors.find("DescribeBlueGreenDeployments " + id, BlueGreenDeploymentNotFoundException.class, () -> rds
+                .describeBlueGreenDeployments(r -> r.blueGreenDeploymentIdentifier(id)).blueGreenDeployments().stream().findFirst());
     }
 
     /** Every deployment tagged as this app's and environment's (paginated). */

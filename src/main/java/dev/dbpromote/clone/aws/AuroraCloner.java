@@ -54,15 +54,8 @@ public final class AuroraCloner implements DatabaseCloner {
     }
 
     Optional<DBCluster> describe(String id) {
-        try {
-            return AwsErrors.call("DescribeDBClusters " + id, () -> rds.describeDBClusters(r -> r.dbClusterIdentifier(id)))
-                    .dbClusters().stream().findFirst();
-        } catch (DbPromoteException e) {
-            if (e.getCause() instanceof DbClusterNotFoundException) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return AwsErrors.find("DescribeDBClusters " + id, DbClusterNotFoundException.class,
+                () -> rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().stream().findFirst());
     }
 
     @Override

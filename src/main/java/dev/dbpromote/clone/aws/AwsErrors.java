@@ -1,6 +1,7 @@
 package dev.dbpromote.clone.aws;
 
 import dev.dbpromote.core.DbPromoteException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -15,6 +16,21 @@ public final class AwsErrors {
             "TooManyRequestsException");
 
     private AwsErrors() {
+    }
+
+    /**
+     * A Describe call for one resource: empty when AWS answers that it does not exist ({@code notFound}, e.g.
+     * {@code DbInstanceNotFoundException}), otherwise as {@link #call}.
+     */
+    public static <T> Optional<T> find(String what, Class<? extends AwsServiceException> notFound, Supplier<Optional<T>> call) {
+        try {
+            return call(what, call);
+        } catch (DbPromoteException e) {
+            if (notFound.isInstance(e.getCause())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     public static <T> T call(String what, Supplier<T> call) {

@@ -65,15 +65,8 @@ public final class RdsSnapshotCloner implements DatabaseCloner {
     }
 
     Optional<DBInstance> describe(String id) {
-        try {
-            return AwsErrors.call("DescribeDBInstances " + id, () -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)))
-                    .dbInstances().stream().findFirst();
-        } catch (DbPromoteException e) {
-            if (e.getCause() instanceof DbInstanceNotFoundException) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return AwsErrors.find("DescribeDBInstances " + id, DbInstanceNotFoundException.class,
+                () -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(id)).dbInstances().stream().findFirst());
     }
 
     @Override
