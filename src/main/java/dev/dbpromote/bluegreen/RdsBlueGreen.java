@@ -67,7 +67,7 @@ import software.amazon.awssdk.services.rds.model.Tag;
  * }
  * }</pre>
  */
-public final class RdsBlueGreen implements AutoCloseable {
+public final class RdsBlueGreen implements BlueGreen {
 
     /** Marks the old blue kept after a switchover: {@code env reap} deletes it once its expires-at has passed. */
     public static final String ROLE = "dbpromote:role";

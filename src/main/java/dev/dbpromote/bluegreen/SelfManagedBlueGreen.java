@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * bg.create(false); ... bg.switchover(false);
  * }</pre>
  */
-public final class SelfManagedBlueGreen {
+public final class SelfManagedBlueGreen implements BlueGreen {
 
     public static final String PROVIDER = "mysql-blue-green";
     static final String PHASE = "bluegreen.phase";

@@ -1,12 +1,9 @@
 package dev.dbpromote.cli;
 
+import dev.dbpromote.bluegreen.BlueGreen;
 import dev.dbpromote.bluegreen.BlueGreenResult;
-import dev.dbpromote.bluegreen.BlueGreenTarget;
-import dev.dbpromote.bluegreen.RdsBlueGreen;
-import dev.dbpromote.bluegreen.SelfManagedBlueGreen;
 import dev.dbpromote.config.Config;
 import dev.dbpromote.core.Json;
-import dev.dbpromote.env.EnvironmentStore;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -36,19 +33,11 @@ final class BlueGreenCommand implements Runnable {
     }
 
     /** Runs one blue/green action and prints its result; a refusal by a guardrail is exit 1. */
-    static int run(CliContext context, SharedOptions options, String action, Function<SelfManagedBlueGreen, BlueGreenResult> step,
-            Function<RdsBlueGreen, BlueGreenResult> onRds) {
+    static int run(CliContext context, SharedOptions options, String action, Function<BlueGreen, BlueGreenResult> step) {
         String env = options.requireEnv();
         Config config = context.loadConfig(options);
         BlueGreenResult r;
-        if (RdsBlueGreen.Target.applies(config, env)) {
-            // RDS/Aurora: an RDS Blue/Green deployment, found again by its tags on every step.
-            try (RdsBlueGreen bg = RdsBlueGreen.open(config, env, context.environment(), context.progress(), Clock.systemUTC())) {
-                r = onRds.apply(bg);
-            }
-        } else {
-            BlueGreenTarget target = BlueGreenTarget.of(config, env, context.environment());
-            var bg = new SelfManagedBlueGreen(target, new EnvironmentStore(config.stateDir()), context.progress(), Clock.systemUTC());
+        try (BlueGreen bg = BlueGreen.open(config, env, context.environment(), context.progress(), Clock.systemUTC())) {
             r = step.apply(bg);
         }
         if (!options.dryRun()) {
@@ -77,7 +66,7 @@ final class BlueGreenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return run(context, options, "create", bg -> bg.create(options.dryRun()), bg -> bg.create(options.dryRun()));
+            return run(context, options, "create", bg -> bg.create(options.dryRun()));
         }
     }
 
@@ -96,7 +85,7 @@ final class BlueGreenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return run(context, options, "switchover", bg -> bg.switchover(options.dryRun()), bg -> bg.switchover(options.dryRun()));
+            return run(context, options, "switchover", bg -> bg.switchover(options.dryRun()));
         }
     }
 
@@ -114,7 +103,7 @@ final class BlueGreenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return run(context, options, "delete", bg -> bg.delete(options.dryRun()), bg -> bg.delete(options.dryRun()));
+            return run(context, options, "delete", bg -> bg.delete(options.dryRun()));
         }
     }
 
@@ -130,7 +119,7 @@ final class BlueGreenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return run(context, options, "status", SelfManagedBlueGreen::status, RdsBlueGreen::status);
+            return run(context, options, "status", BlueGreen::status);
         }
     }
 }
